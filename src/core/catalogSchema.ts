@@ -1,0 +1,84 @@
+// Zod schemas for the catalog files. Data is validated once, at the boundary;
+// inside core the parsed types are trusted.
+import { z } from "zod";
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected YYYY-MM-DD (or YYYY-MM)");
+
+export const sourceSchema = z.object({
+  url: z.string().url(),
+  date: isoDate,
+  what: z.string().min(1),
+});
+export type Source = z.infer<typeof sourceSchema>;
+
+const safeKey = (k: string) => k !== "__proto__" && k !== "constructor" && k !== "prototype";
+
+/** A config.json object, copied verbatim from the checkpoint's repository. */
+export const hfConfigSchema = z
+  .record(z.string(), z.unknown())
+  .refine((o) => Object.keys(o).every(safeKey), "config has a forbidden key")
+  .refine((o) => typeof o.model_type === "string", "config.model_type is missing");
+
+export const modelRecordSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, "ids are lowercase letters, digits, '.' and '-'"),
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    company: z.string().min(1),
+    family: z.string().min(1),
+    releaseDate: isoDate,
+    license: z.string().min(1),
+    modality: z.enum(["text", "text+vision", "text+vision+video", "text+vision+audio", "text+vision+audio+video"]),
+    architecture: z.string().min(1),
+    contextWindow: z.number().int().positive(),
+    hfIds: z.object({
+      base: z.string().optional(),
+      instruct: z.string().optional(),
+      quantized: z.array(z.string()).default([]),
+    }),
+    checkpoint: z.object({
+      /** The repository whose config.json is copied into `config`. */
+      repo: z.string().min(1),
+      /** The checkpoint's own weight format, used for the `native` quant. */
+      dtype: z.enum(["bf16", "fp16", "fp32", "fp8", "mxfp4", "nvfp4"]),
+      /** total_size from model.safetensors.index.json, when read. */
+      safetensorsBytes: z.number().int().positive().optional(),
+    }),
+    params: z.object({
+      total: z.number().positive(),
+      active: z.number().positive().nullable(),
+      source: z.string().url(),
+      note: z.string().optional(),
+    }),
+    config: hfConfigSchema,
+    notes: z.string().min(1),
+    sources: z.array(sourceSchema).min(1),
+  })
+  .strict();
+export type ModelRecord = z.infer<typeof modelRecordSchema>;
+
+export const modelFileSchema = z.object({ models: z.array(modelRecordSchema).min(1) }).strict();
+
+export const gpuRecordSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/),
+    name: z.string().min(1),
+    aliases: z.array(z.string().min(1)).default([]),
+    vendor: z.enum(["NVIDIA", "AMD", "Apple", "Intel", "Google"]),
+    class: z.enum(["datacenter", "workstation", "consumer", "apple", "edge", "accelerator"]),
+    /** Memory as the driver reports it to the engine (CUDA/ROCm total), in bytes. */
+    memoryBytes: z.number().int().positive(),
+    /** How memoryBytes was obtained (driver report, or nominal × known ratio). */
+    memoryNote: z.string().min(1),
+    marketedMemoryGB: z.number().positive(),
+    bandwidthGBs: z.number().positive(),
+    bf16Tflops: z.number().positive().nullable(),
+    fp8Tflops: z.number().positive().nullable(),
+    unifiedMemory: z.boolean(),
+    releaseYear: z.number().int().min(2015).max(2030),
+    tdpWatts: z.number().positive().nullable(),
+    sources: z.array(sourceSchema).min(1),
+  })
+  .strict();
+export type GpuRecord = z.infer<typeof gpuRecordSchema>;
+export const gpuFileSchema = z.object({ gpus: z.array(gpuRecordSchema).min(1) }).strict();

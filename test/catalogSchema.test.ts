@@ -1,0 +1,25 @@
+// Every catalog file passes its zod schema, and ids are unique.
+import * as fs from "fs";
+import * as path from "path";
+import { gpuFileSchema, modelFileSchema } from "../src/core/catalogSchema";
+
+const dir = path.join(__dirname, "..", "catalog");
+const modelFiles = fs.readdirSync(path.join(dir, "models")).filter((f) => f.endsWith(".json"));
+
+describe("catalog files pass their schemas", () => {
+  test.each(modelFiles)("models/%s", (file) => {
+    const raw = JSON.parse(fs.readFileSync(path.join(dir, "models", file), "utf8"));
+    const parsed = modelFileSchema.safeParse(raw);
+    if (!parsed.success) throw new Error(`${file}: ${parsed.error.message}`);
+  });
+  test("gpus.json", () => {
+    const file = path.join(dir, "gpus.json");
+    if (!fs.existsSync(file)) return;
+    const parsed = gpuFileSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+    if (!parsed.success) throw new Error(parsed.error.message);
+  });
+  test("model ids are unique", () => {
+    const ids = modelFiles.flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, "models", f), "utf8")).models.map((m: { id: string }) => m.id));
+    expect(ids.length).toBe(new Set(ids).size);
+  });
+});
