@@ -44,12 +44,22 @@ export const modelRecordSchema = z
       /** total_size from model.safetensors.index.json, when read. */
       safetensorsBytes: z.number().int().positive().optional(),
     }),
-    params: z.object({
-      total: z.number().positive(),
-      active: z.number().positive().nullable(),
-      source: z.string().url(),
-      note: z.string().optional(),
-    }),
+    params: z
+      .object({
+        total: z.number().positive(),
+        active: z.number().positive().nullable(),
+        source: z.string().url(),
+        note: z.string().optional(),
+        /** The published total counts the vision tower (default: yes, when the model has one). */
+        includesVision: z.boolean().optional(),
+        /** The published total counts the checkpoint's MTP/draft layers (default: no). */
+        includesMtp: z.boolean().optional(),
+        /** The published active count leaves out the input embedding, or both embedding and output head. */
+        activeExcludes: z.enum(["input-embedding", "embeddings"]).optional(),
+        /** The published figures are rounded to this many parameters (1e9 for "7B", 1e8 for "3.5B"). */
+        roundedTo: z.number().positive().optional(),
+      })
+      .strict(),
     config: hfConfigSchema,
     notes: z.string().min(1),
     sources: z.array(sourceSchema).min(1),

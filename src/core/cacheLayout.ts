@@ -1,0 +1,69 @@
+// Engine-independent summary of a model's caches per GPU: KV bytes per token
+// grouped by window, and fixed per-sequence state — computed once per setup.
+import type { Architecture } from "./architecture";
+import { cacheShards, hasState, kvBytesPerToken, stateElements, type StateDtypes } from "./layerKinds";
+
+export interface KvGroup {
+  /** Layers in the group. */
+  layers: number;
+  /** Bytes one token occupies in ONE layer of the group, on one GPU. */
+  bytesPerTokenPerLayer: number;
+  /** Window (sliding) or chunk (chunked attention) in tokens; null for full context. */
+  window: number | null;
+  kind: "full" | "sliding" | "chunked" | "mla";
+}
+
+export interface CacheLayout {
+  kvGroups: KvGroup[];
+  /** Sum over layers of bytes per token (per GPU) for full-context layers. */
+  fullBytesPerToken: number;
+  /** Fixed state bytes per sequence (per GPU), all stateful layers. */
+  stateBytesPerSeq: number;
+  stateLayers: number;
+  /** Largest per-layer state page (per GPU), for engines that page state with KV. */
+  maxStatePerLayer: number;
+  kvLayers: number;
+}
+
+/** Summarises KV and state per GPU for `tp` ranks, K/V at `kvBytes` and state at `state` dtypes. */
+export function cacheLayout(a: Architecture, kvBytes: number, tp: number, state: StateDtypes, vKvBytes = kvBytes): CacheLayout {
+  const groups = new Map<string, KvGroup>();
+  let stateBytes = 0;
+  let stateLayers = 0;
+  let maxState = 0;
+  let kvLayers = 0;
+  for (const layer of a.layers) {
+    for (const m of layer.mixers) {
+      const shards = cacheShards(m, tp);
+      if (m.kind === "full" || m.kind === "sliding" || m.kind === "chunked" || m.kind === "mla") {
+        kvLayers++;
+        // K and V may be stored in different types (llama.cpp keeps V in f16 without flash attention).
+        const perToken =
+          m.kind === "mla"
+            ? kvBytesPerToken(m, kvBytes)
+            : m.kvHeads * (m.headDimK * kvBytes + m.headDimV * vKvBytes);
+        const bytes = perToken / shards;
+        const window = m.kind === "sliding" ? m.window : m.kind === "chunked" ? m.chunk : null;
+        const key = `${m.kind}:${window}:${bytes}`;
+        const g = groups.get(key);
+        if (g) g.layers++;
+        else groups.set(key, { layers: 1, bytesPerTokenPerLayer: bytes, window, kind: m.kind });
+      } else if (hasState(m)) {
+        const e = stateElements(m);
+        const b = (e.conv * state.convBytes + e.ssm * state.ssmBytes) / shards;
+        stateBytes += b;
+        stateLayers++;
+        maxState = Math.max(maxState, b);
+      }
+    }
+  }
+  const kvGroups = [...groups.values()];
+  return {
+    kvGroups,
+    fullBytesPerToken: kvGroups.filter((g) => g.window === null).reduce((s, g) => s + g.layers * g.bytesPerTokenPerLayer, 0),
+    stateBytesPerSeq: stateBytes,
+    stateLayers,
+    maxStatePerLayer: maxState,
+    kvLayers,
+  };
+}

@@ -1,0 +1,121 @@
+// The catalog, parsed and validated once per runtime (Excel functions runtime,
+// task pane, CLI), with one name index per kind.
+import { z } from "zod";
+import gpusJson from "../../catalog/gpus.json";
+import runtimesJson from "../../catalog/runtimes.json";
+import { architectureFromConfig, type Architecture } from "./architecture";
+import { gpuFileSchema, modelFileSchema, sourceSchema, type GpuRecord, type ModelRecord } from "./catalogSchema";
+import { MODEL_FILES } from "./catalogFiles.generated";
+import { fail } from "./errors";
+import { KV_ALIASES, KV_DTYPES, type KvDtype } from "./kvDtype";
+import { buildIndex, resolve, type NameIndex } from "./names";
+import { QUANTS, type QuantFormat } from "./quant";
+import { paramCounts, type ParamCounts } from "./weights";
+
+export type RuntimeId = "vllm" | "sglang" | "llama.cpp" | "ollama" | "transformers" | "mlx";
+
+const runtimeInfoSchema = z
+  .object({
+    id: z.enum(["vllm", "sglang", "llama.cpp", "ollama", "transformers", "mlx"]),
+    name: z.string(),
+    aliases: z.array(z.string()),
+    kvDtypes: z.array(z.enum(["auto", "bf16", "fp16", "fp8", "fp8_e5m2", "q8_0", "q4_0"])),
+    quants: z.array(z.string()),
+    defaults: z.record(z.string(), z.unknown()),
+    notes: z.string(),
+    sources: z.array(sourceSchema).min(1),
+  })
+  .strict();
+export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
+
+/** A catalog (or imported) model with its parsed architecture and derived parameter counts. */
+export interface ModelEntry {
+  record: ModelRecord;
+  arch: Architecture;
+  params: ParamCounts;
+}
+
+/** Builds a model entry from a validated record; throws a FitError if its config is not understood. */
+export function modelEntry(record: ModelRecord): ModelEntry {
+  const arch = architectureFromConfig(record.config as Record<string, unknown>);
+  return { record, arch, params: paramCounts(arch) };
+}
+
+function loadModels(): ModelEntry[] {
+  const out: ModelEntry[] = [];
+  for (const [file, raw] of Object.entries(MODEL_FILES)) {
+    const parsed = modelFileSchema.safeParse(raw);
+    if (!parsed.success) fail("invalid", `Catalog file models/${file} is invalid: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}`);
+    for (const record of parsed.data.models) {
+      try {
+        out.push(modelEntry(record));
+      } catch (e) {
+        fail("invalid", `Catalog model '${record.id}' (models/${file}): ${(e as Error).message}`);
+      }
+    }
+  }
+  return out.sort((a, b) => a.record.id.localeCompare(b.record.id));
+}
+
+export interface Catalog {
+  models: ModelEntry[];
+  gpus: GpuRecord[];
+  quants: readonly QuantFormat[];
+  runtimes: RuntimeInfo[];
+  kvDtypes: readonly KvDtype[];
+  index: {
+    model: NameIndex<ModelEntry>;
+    gpu: NameIndex<GpuRecord>;
+    quant: NameIndex<QuantFormat>;
+    runtime: NameIndex<RuntimeInfo>;
+    kvDtype: NameIndex<KvDtype>;
+  };
+}
+
+function modelNames(m: ModelEntry): string[] {
+  const r = m.record;
+  return [r.id, r.name, ...r.aliases, r.checkpoint.repo, ...(r.hfIds.instruct ? [r.hfIds.instruct] : [])];
+}
+
+/** Base and quantized repos may be shared by variants (3.1 and 3.2 share a base): first claim wins. */
+function modelWeakNames(m: ModelEntry): string[] {
+  const r = m.record;
+  return [...(r.hfIds.base ? [r.hfIds.base] : []), ...r.hfIds.quantized];
+}
+
+let cached: Catalog | undefined;
+
+/** The catalog, parsed and validated on first use. */
+export function catalog(): Catalog {
+  if (cached) return cached;
+  const models = loadModels();
+  const gpus = gpuFileSchema.parse(gpusJson).gpus;
+  const runtimes = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict().parse(runtimesJson).runtimes;
+  const kvAliases = (k: KvDtype) => [k.id, ...Object.entries(KV_ALIASES).filter(([, v]) => v === k.id).map(([a]) => a)];
+  cached = {
+    models,
+    gpus,
+    quants: QUANTS,
+    runtimes,
+    kvDtypes: KV_DTYPES,
+    index: {
+      model: buildIndex("model", models, modelNames, (m) => m.record.id, modelWeakNames),
+      gpu: buildIndex("GPU", gpus, (g) => [g.id, g.name, ...g.aliases], (g) => g.id),
+      quant: buildIndex("quant", [...QUANTS], (q) => [q.id, q.name], (q) => q.id),
+      runtime: buildIndex("runtime", runtimes, (r) => [r.id, r.name, ...r.aliases], (r) => r.id),
+      kvDtype: buildIndex("KV dtype", [...KV_DTYPES], kvAliases, (k) => k.id),
+    },
+  };
+  return cached;
+}
+
+/** Finds a model by id, name, HF repo id or alias. */
+export const findModel = (name: unknown): ModelEntry => resolve(catalog().index.model, name);
+/** Finds a GPU by id, name or alias. */
+export const findGpu = (name: unknown): GpuRecord => resolve(catalog().index.gpu, name);
+/** Finds a quant format by id. */
+export const findQuant = (name: unknown): QuantFormat => resolve(catalog().index.quant, name);
+/** Finds a runtime by id or alias. */
+export const findRuntime = (name: unknown): RuntimeInfo => resolve(catalog().index.runtime, name);
+/** Finds a KV cache dtype by id or alias. */
+export const findKvDtype = (name: unknown): KvDtype => resolve(catalog().index.kvDtype, name);

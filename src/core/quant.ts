@@ -1,0 +1,105 @@
+// Weight formats: bytes of each tensor under a quant format, including scales
+// and zero points, and what each format leaves unquantized.
+import { z } from "zod";
+import quantsJson from "../../catalog/quants.json";
+import { fail } from "./errors";
+import { ggufTensorType, type Ftype, type GgmlType, type MixContext } from "./ggufMix";
+import type { Architecture } from "./architecture";
+import type { Tensor, TensorGroup } from "./weights";
+import { sourceSchema } from "./catalogSchema";
+
+const formatSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(["native", "float", "linear", "experts", "gguf"]),
+    bits: z.number().positive().optional(),
+    linearBits: z.number().positive().optional(),
+    expertBits: z.number().positive().optional(),
+    embedQuantized: z.boolean().optional(),
+    ftype: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .strict();
+
+export const quantsFileSchema = z
+  .object({
+    ggmlTypes: z.record(z.string(), z.object({ blockSize: z.number().int().positive(), typeBytes: z.number().positive() })),
+    formats: z.array(formatSchema),
+    sources: z.array(sourceSchema).min(1),
+  })
+  .strict();
+
+export type QuantFormat = z.infer<typeof formatSchema>;
+
+const parsed = quantsFileSchema.parse(quantsJson);
+export const QUANTS: readonly QuantFormat[] = parsed.formats;
+export const QUANT_SOURCES = parsed.sources;
+const GGML = parsed.ggmlTypes as Record<GgmlType, { blockSize: number; typeBytes: number }>;
+
+/** Bits per weight of a GGML type, e.g. Q4_K → 4.5. */
+export function ggmlBits(t: GgmlType): number {
+  const g = GGML[t];
+  return (g.typeBytes * 8) / g.blockSize;
+}
+
+const QUANTIZABLE: ReadonlySet<TensorGroup> = new Set(["attention", "mlp", "experts", "shared", "linear", "mtp"]);
+const EXPERT_ROLES = new Set(["ffn_gate_exps", "ffn_up_exps", "ffn_down_exps"]);
+
+export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp4";
+
+/** The format `native` stands for, given the checkpoint's dtype. */
+export function nativeFormat(dtype: CheckpointDtype): QuantFormat {
+  const byId = (id: string) => QUANTS.find((q) => q.id === id)!;
+  return byId(dtype === "fp32" ? "fp32" : dtype);
+}
+
+export interface WeightContext {
+  arch: Architecture;
+  checkpoint: CheckpointDtype;
+}
+
+function mixContext(w: WeightContext): MixContext {
+  const a = w.arch;
+  const attn = a.layers.flatMap((l) => l.mixers).find((m) => m.kind === "full" || m.kind === "sliding" || m.kind === "chunked");
+  const gqa = attn && "kvHeads" in attn ? attn.heads / attn.kvHeads : 1;
+  const moe = a.layers.find((l) => l.ffn.kind === "moe")?.ffn;
+  return {
+    nLayers: a.layers.length,
+    nGqa: gqa,
+    nExperts: moe && moe.kind === "moe" ? moe.experts : 0,
+    tiedOutput: a.tiedEmbeddings,
+    mxfp4Experts: w.checkpoint === "mxfp4",
+    blockSize: (t) => GGML[t].blockSize,
+  };
+}
+
+/** A function giving the bits per weight of each tensor under format `q`. */
+export function tensorBitsFn(q: QuantFormat, w: WeightContext): (t: Tensor) => number {
+  const base = q.kind === "native" ? nativeFormat(w.checkpoint) : q;
+  const sixteen = w.arch.dtypeBytes * 8 === 32 ? 16 : w.arch.dtypeBytes * 8;
+  switch (base.kind) {
+    case "float":
+      return () => base.bits!;
+    case "linear":
+      return (t) => {
+        if (t.oneDim || t.role === "ffn_gate_inp") return sixteen;
+        if ((t.role === "token_embd" || t.role === "output") && base.embedQuantized) return base.linearBits!;
+        return QUANTIZABLE.has(t.group) && t.role !== "attn_small" ? base.linearBits! : sixteen;
+      };
+    case "experts":
+      return (t) => (EXPERT_ROLES.has(t.role) ? base.expertBits! : sixteen);
+    case "gguf": {
+      const ctx = mixContext(w);
+      const ftype = base.ftype as Ftype;
+      return (t) => ggmlBits(ggufTensorType(ftype, t, ctx));
+    }
+    default:
+      return fail("invalid", `Quant format '${q.id}' has no weight rule.`);
+  }
+}
+
+/** The GGML type chosen for a tensor (for explanations of GGUF mixes). */
+export function ggufTypeOf(q: QuantFormat, w: WeightContext, t: Tensor): GgmlType | undefined {
+  return q.kind === "gguf" ? ggufTensorType(q.ftype as Ftype, t, mixContext(w)) : undefined;
+}
