@@ -148,6 +148,7 @@ export function requiredPerGpu(p: Prepared, ctx: number, batch: number): number 
 
 /** Does (ctx, batch) fit a GPU of `vram` bytes under the engine's budget? */
 export function fitsAt(p: Prepared, vram: number, ctx: number, batch: number): boolean {
+  if (p.run.maxBatch && batch > p.run.maxBatch.value) return false;
   const u = p.run.usage(ctx, batch);
   // SGLang's budget covers its static pool (weights + KV + state); the rest must fit the card.
   if (p.setup.runtime.id === "sglang") return p.run.weightsPerGpu + u.kvCache + u.state <= p.run.budget(vram) && requiredPerGpu(p, ctx, batch) <= vram;
@@ -194,6 +195,7 @@ function checkCtxBatch(input: EstimateInput): { ctx: number; batch: number } {
 /** Evaluates a prepared setup at (ctx, batch): every term, and the fit when a GPU is known. */
 export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = true): Estimate {
   const { setup, run } = p;
+  if (run.maxBatch && batch > run.maxBatch.value) fail("unsupported", run.maxBatch.reason);
   const u = run.usage(ctx, batch);
   const tp = setup.tp;
   const per = terms(run.weightsPerGpu, u.kvCache, u.state, u.activations, u.overhead, run.hostBytes);

@@ -52,6 +52,8 @@ export interface PreparedRun {
   explain(ctx: number, batch: number, vram?: number): Record<TermName, string>;
   /** Things the user should know about this setup (defaults assumed, caveats). */
   notes: string[];
+  /** Most concurrent sequences the engine runs for this model, when it caps them (Ollama's single-slot families). */
+  maxBatch?: { value: number; reason: string };
 }
 
 export interface RuntimeProfile {

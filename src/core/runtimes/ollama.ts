@@ -1,7 +1,6 @@
 // Ollama: llama.cpp with Ollama's defaults — KvSize = num_ctx × OLLAMA_NUM_PARALLEL,
 // 457 MiB kept free per GPU, one slot for hybrid families.
 import { findRuntime } from "../catalog";
-import { fail } from "../errors";
 import type { RuntimeProfile } from "../runtimeProfile";
 import { prepareLlamaCpp } from "./llamacpp";
 
@@ -17,7 +16,6 @@ export const ollama: RuntimeProfile = {
     const llamaRuntime = { ...s.runtime, defaults: findRuntime("llama.cpp").defaults };
     const run = prepareLlamaCpp({ ...s, runtime: llamaRuntime }, "Ollama", d.minimumFreeBytes);
     const singleSlot = d.singleSlotModelTypes.includes(s.model.arch.modelType);
-    const usage = run.usage;
     return {
       ...run,
       notes: [
@@ -25,10 +23,7 @@ export const ollama: RuntimeProfile = {
         s.kv.blockQuantized ? `Set OLLAMA_FLASH_ATTENTION=1 and OLLAMA_KV_CACHE_TYPE=${s.kv.id}: Ollama ignores a quantized KV type unless flash attention is explicitly on.` : "Ollama's default KV type is f16.",
         ...(singleSlot ? ["Ollama forces OLLAMA_NUM_PARALLEL to 1 for this model family."] : []),
       ],
-      usage(ctx, batch) {
-        if (singleSlot && batch > 1) fail("unsupported", `Ollama runs ${s.model.record.name} with one slot (it forces OLLAMA_NUM_PARALLEL=1 for this family); use batch 1 or another engine.`);
-        return usage(ctx, batch);
-      },
+      ...(singleSlot ? { maxBatch: { value: 1, reason: `Ollama runs ${s.model.record.name} with one slot (it forces OLLAMA_NUM_PARALLEL=1 for this family); use batch 1 or another engine.` } } : {}),
     };
   },
 };

@@ -1,0 +1,231 @@
+// fitmygpu: the command-line face of the estimator. Human output is an aligned
+// table with units; --json is a stable machine contract. Bad input: exit 2.
+import { catalog, findModel, type ModelEntry } from "../core/catalog";
+import { FitError, isFitError } from "../core/errors";
+import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
+import { describeMixer } from "../core/layerKinds";
+import { formatBytes, formatCount, formatParams } from "../core/units";
+
+const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it run?
+
+Usage:
+  fitmygpu estimate <model> [--quant Q] [--ctx N] [--batch B] [--runtime R] [--kv-dtype D]
+                    [--gpu NAME | --vram-gib X] [--gpus N] [--gpu-util F] [--explain] [--json]
+  fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
+  fitmygpu model <model> [--json]                       the model's spec table
+  fitmygpu models [filter] [--json]
+  fitmygpu gpus [filter] [--json]
+  fitmygpu quants [--runtime R] [--json]
+  fitmygpu runtimes [--json]
+
+Defaults: --quant native --ctx 4096 --batch 1 --runtime vllm --kv-dtype auto --gpus 1.
+ctx is the context of one request; batch is the number of concurrent requests
+(llama.cpp: -np batch with -c ctx×batch). --gpus is the tensor-parallel size.
+Memory is reported in GiB (2^30 bytes); --json reports bytes.`;
+
+type Flags = Record<string, string | boolean>;
+
+function parse(argv: string[]): { positional: string[]; flags: Flags } {
+  const positional: string[] = [];
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a.startsWith("--")) {
+      const [k, inline] = a.slice(2).split("=", 2);
+      if (["json", "explain", "help"].includes(k)) flags[k] = true;
+      else {
+        const v = inline ?? argv[++i];
+        if (v === undefined) throw new FitError("invalid", `--${k} needs a value.`);
+        flags[k] = v;
+      }
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "json", "explain", "help"]);
+
+function number(flags: Flags, key: string): number | undefined {
+  const v = flags[key];
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x)) throw new FitError("invalid", `--${key} must be a number, got '${String(v)}'.`);
+  return x;
+}
+
+function input(model: string | undefined, flags: Flags): EstimateInput {
+  for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new FitError("invalid", `Unknown option --${k}. See fitmygpu --help.`);
+  if (!model) throw new FitError("invalid", "Name a model, e.g. fitmygpu estimate qwen3-8b --gpu rtx-4090.");
+  return {
+    model,
+    quant: flags.quant as string | undefined,
+    ctx: number(flags, "ctx"),
+    batch: number(flags, "batch"),
+    runtime: flags.runtime as string | undefined,
+    kvDtype: flags["kv-dtype"] as string | undefined,
+    gpu: flags.gpu as string | undefined,
+    vramGiB: number(flags, "vram-gib"),
+    gpus: number(flags, "gpus"),
+    gpuUtil: number(flags, "gpu-util"),
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd()).join("\n");
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+function modelJson(m: ModelEntry) {
+  const r = m.record;
+  const attn = m.arch.layers.flatMap((l) => l.mixers).find((x) => x.kind === "full" || x.kind === "sliding" || x.kind === "chunked");
+  const mla = m.arch.layers.flatMap((l) => l.mixers).find((x) => x.kind === "mla");
+  return {
+    id: r.id,
+    name: r.name,
+    company: r.company,
+    family: r.family,
+    releaseDate: r.releaseDate,
+    architecture: r.architecture,
+    license: r.license,
+    modality: r.modality,
+    contextWindow: r.contextWindow,
+    totalParams: m.params.total,
+    activeParams: m.params.active,
+    layers: m.arch.layers.length,
+    hiddenSize: m.arch.hidden,
+    attentionHeads: m.arch.attentionHeads,
+    kvHeads: attn && "kvHeads" in attn ? attn.kvHeads : mla ? 1 : null,
+    headDim: attn && "headDimK" in attn ? attn.headDimK : mla && mla.kind === "mla" ? mla.kvLoraRank + mla.ropeDim : null,
+    kvLayers: m.arch.layers.filter((l) => l.mixers.some((x) => x.kind === "full" || x.kind === "sliding" || x.kind === "chunked" || x.kind === "mla")).length,
+    vocabSize: m.arch.vocab,
+    hfIds: [r.checkpoint.repo, ...(r.hfIds.base ? [r.hfIds.base] : []), ...(r.hfIds.instruct ? [r.hfIds.instruct] : []), ...r.hfIds.quantized].filter((v, i, a) => a.indexOf(v) === i),
+  };
+}
+
+function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
+  const inp = input(positional[1], flags);
+  const e = estimate(inp);
+  if (flags.json) {
+    const { warnings, ...rest } = e;
+    void warnings;
+    out(JSON.stringify(rest, null, 2));
+    return;
+  }
+  const per = e.perGpu;
+  const rows = [
+    ["term", e.gpus > 1 ? "per GPU" : "GiB", ...(e.gpus > 1 ? ["all GPUs"] : [])],
+    ["weights", gib(per.weightsBytes), ...(e.gpus > 1 ? [gib(e.weightsBytes)] : [])],
+    ["KV cache", gib(per.kvCacheBytes), ...(e.gpus > 1 ? [gib(e.kvCacheBytes)] : [])],
+    ["state", gib(per.stateBytes), ...(e.gpus > 1 ? [gib(e.stateBytes)] : [])],
+    ["activations", gib(per.activationBytes), ...(e.gpus > 1 ? [gib(e.activationBytes)] : [])],
+    ["overhead", gib(per.overheadBytes), ...(e.gpus > 1 ? [gib(e.overheadBytes)] : [])],
+    ["total", gib(per.totalBytes), ...(e.gpus > 1 ? [gib(e.totalBytes)] : [])],
+    ["host RAM", gib(e.hostBytes), ...(e.gpus > 1 ? [""] : [])],
+  ];
+  out(`${e.model} · ${e.quant} · ${e.runtime} · KV ${e.kvDtype} · ctx ${formatCount(e.ctx)} × ${e.batch} · ${e.gpus} GPU${e.gpus > 1 ? "s" : ""}`);
+  out(table(rows));
+  if (e.vramBytes !== undefined) {
+    out("");
+    out(`${e.gpu ?? "GPU"}: ${gib(e.vramBytes)} reported, engine budget ${gib(e.budgetBytes!)} → ${statusOf(e)}, headroom ${gib(e.headroomBytes!)}`);
+    out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${e.maxConcurrency!.toFixed(2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
+    if (e.gpu) {
+      const s = speed(inp);
+      out(`decode ≈ ${s.perSequence.toFixed(1)} tok/s per sequence, ${s.aggregate.toFixed(1)} tok/s total; time to first token ≈ ${s.ttftSeconds.toFixed(2)} s`);
+    }
+  }
+  for (const w of e.warnings) out(`warning: ${w}`);
+  if (flags.explain) {
+    out("");
+    const ex = explain(inp);
+    for (const [k, v] of Object.entries(ex)) out(`${k}: ${v}`);
+    for (const n of setupNotes(inp)) out(`note: ${n}`);
+  }
+}
+
+function runFit(positional: string[], flags: Flags, out: (s: string) => void): void {
+  if (flags.gpu || flags["vram-gib"]) throw new FitError("invalid", "fit compares every catalog GPU; drop --gpu/--vram-gib (use estimate for one GPU).");
+  const inp = input(positional[1], flags);
+  const rows = compareGpus(inp);
+  if (flags.json) {
+    out(JSON.stringify(rows.map((r) => ({ gpu: r.gpu.id, name: r.gpu.name, vramBytes: r.gpu.memoryBytes, status: r.status ?? null, requiredBytes: r.estimate?.perGpu.totalBytes ?? null, headroomBytes: r.estimate?.headroomBytes ?? null, maxConcurrency: r.estimate?.maxConcurrency ?? null, tokensPerSecond: r.tokensPerSecond ?? null, error: r.error ?? null })), null, 2));
+    return;
+  }
+  const t = [["GPU", "VRAM GiB", "required GiB", "status", "headroom GiB", "max conc.", "tok/s"]];
+  for (const r of rows) {
+    const e = r.estimate;
+    t.push([r.gpu.name, (r.gpu.memoryBytes / 2 ** 30).toFixed(1), e ? (e.perGpu.totalBytes / 2 ** 30).toFixed(2) : "—", r.status ?? (r.error ? "n/a" : "—"), e ? (e.headroomBytes! / 2 ** 30).toFixed(2) : "—", e ? e.maxConcurrency!.toFixed(2) : "—", r.tokensPerSecond ? r.tokensPerSecond.toFixed(0) : "—"]);
+  }
+  out(table(t));
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n"), err: (s: string) => void = (s) => process.stderr.write(s + "\n")): number {
+  try {
+    const { positional, flags } = parse(argv);
+    const cmd = positional[0];
+    if (!cmd || flags.help || cmd === "help") {
+      out(HELP);
+      return cmd || flags.help ? 0 : 0;
+    }
+    const c = catalog();
+    const filter = (positional[1] ?? "").toLowerCase();
+    switch (cmd) {
+      case "estimate":
+        runEstimate(positional, flags, out);
+        return 0;
+      case "fit":
+        runFit(positional, flags, out);
+        return 0;
+      case "model": {
+        if (!positional[1]) throw new FitError("invalid", "Name a model, e.g. fitmygpu model qwen3-8b.");
+        const m = findModel(positional[1]);
+        const j = modelJson(m);
+        if (flags.json) out(JSON.stringify(j, null, 2));
+        else {
+          out(table(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : k.endsWith("Params") ? formatParams(v as number) : typeof v === "number" ? formatCount(v) : String(v ?? "—")]).map((r) => [r[0], r[1]])));
+          const kinds = new Map<string, number>();
+          for (const l of m.arch.layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
+          out("\nlayers: " + [...kinds].map(([d, n]) => `${n} × ${d}`).join("; "));
+          out(`notes: ${m.record.notes}`);
+          out(`sources: ${m.record.sources.map((s) => s.url).join(" ")}`);
+        }
+        return 0;
+      }
+      case "models": {
+        const ms = c.models.filter((m) => !filter || [m.record.id, m.record.name, m.record.company, m.record.family].some((s) => s.toLowerCase().includes(filter)));
+        if (flags.json) out(JSON.stringify(ms.map(modelJson), null, 2));
+        else out(table([["id", "name", "params", "active", "context"], ...ms.map((m) => [m.record.id, m.record.name, formatParams(m.params.total), formatParams(m.params.active), formatCount(m.record.contextWindow)])]));
+        return 0;
+      }
+      case "gpus": {
+        const gs = c.gpus.filter((g) => !filter || [g.id, g.name, g.vendor, g.class].some((s) => s.toLowerCase().includes(filter)));
+        if (flags.json) out(JSON.stringify(gs.map((g) => ({ id: g.id, name: g.name, vramBytes: g.memoryBytes, bandwidthGBs: g.bandwidthGBs, bf16Tflops: g.bf16Tflops, fp8Tflops: g.fp8Tflops, unifiedMemory: g.unifiedMemory })), null, 2));
+        else out(table([["id", "name", "memory", "GB/s", "BF16 TFLOPS"], ...gs.map((g) => [g.id, g.name, formatBytes(g.memoryBytes), String(g.bandwidthGBs), g.bf16Tflops === null ? "—" : String(g.bf16Tflops)])]));
+        return 0;
+      }
+      case "quants": {
+        const rt = flags.runtime ? c.index.runtime.map.get(String(flags.runtime).toLowerCase()) : undefined;
+        if (flags.runtime && !rt) throw new FitError("not-found", `Unknown runtime '${flags.runtime}'. Known: ${c.runtimes.map((r) => r.id).join(", ")}.`);
+        const qs = c.quants.filter((q) => !rt || rt.quants.includes(q.id));
+        if (flags.json) out(JSON.stringify(qs.map((q) => ({ id: q.id, name: q.name, runtimes: c.runtimes.filter((r) => r.quants.includes(q.id)).map((r) => r.id) })), null, 2));
+        else out(table([["id", "name", "runtimes"], ...qs.map((q) => [q.id, q.name, c.runtimes.filter((r) => r.quants.includes(q.id)).map((r) => r.id).join(", ")])]));
+        return 0;
+      }
+      case "runtimes":
+        if (flags.json) out(JSON.stringify(c.runtimes.map((r) => ({ id: r.id, name: r.name, kvDtypes: r.kvDtypes, quants: r.quants })), null, 2));
+        else out(table([["id", "name", "KV dtypes"], ...c.runtimes.map((r) => [r.id, r.name, r.kvDtypes.join(", ")])]));
+        return 0;
+      default:
+        throw new FitError("invalid", `Unknown command '${cmd}'. Commands: estimate, fit, model, models, gpus, quants, runtimes.`);
+    }
+  } catch (e) {
+    if (isFitError(e)) {
+      err(`error: ${e.message}`);
+      return 2;
+    }
+    err(`internal error: ${(e as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,25 @@
+// Holds the accuracy of the estimator on the measured runs in ../shared/calibration.
+import { median, runAccuracy } from "../scripts/accuracyCases";
+
+const { comparisons } = runAccuracy();
+const med = (pred: (c: (typeof comparisons)[number]) => boolean) => median(comparisons.filter(pred).map((c) => Math.abs(c.error)));
+
+describe("accuracy against measured runs", () => {
+  test("there are comparisons for weights, KV, capacity and compute", () => {
+    for (const t of ["weights", "kvCache", "kvCapacityTokens", "maxConcurrency", "compute"]) expect(comparisons.some((c) => c.term === t)).toBe(true);
+  });
+  test("weights: median absolute error ≤ 2%", () => expect(med((c) => c.term === "weights")).toBeLessThanOrEqual(0.02));
+  test("KV cache bytes: median absolute error ≤ 2%", () => expect(med((c) => c.term === "kvCache")).toBeLessThanOrEqual(0.02));
+  test("llama.cpp KV buffers are exact to the MiB", () => {
+    for (const c of comparisons.filter((c) => c.engine === "llama.cpp" && c.term === "kvCache")) expect(Math.abs(c.estimate - c.measured)).toBeLessThan(1);
+  });
+  test("llama.cpp compute buffer: median absolute error ≤ 15%", () => expect(med((c) => c.engine === "llama.cpp" && c.term === "compute")).toBeLessThanOrEqual(0.15));
+  test("GGUF file sizes of Qwen2.5-3B within 1% for every quant", () => {
+    for (const c of comparisons.filter((c) => c.id === "file-qwen25-3b-mradermacher-gguf")) expect(Math.abs(c.error)).toBeLessThan(0.01);
+  });
+  // Target is 5%; current modelling reaches about 15% on these rows (V0-era sampler peaks,
+  // MTP drafts and AWQ layouts not modelled). This guard keeps it from getting worse.
+  test("vLLM KV capacity and concurrency: median absolute error ≤ 20% (target 5%, see README)", () => {
+    expect(med((c) => c.engine === "vllm" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"))).toBeLessThanOrEqual(0.2);
+  });
+});

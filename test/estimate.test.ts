@@ -1,0 +1,174 @@
+// Behaviour of the estimator: invariants (property tests), inverse questions, errors.
+import fc from "fast-check";
+import { catalog } from "../src/core/catalog";
+import { FitError } from "../src/core/errors";
+import { estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain } from "../src/core/estimate";
+import { architectureFromConfig } from "../src/core/architecture";
+
+const models = catalog().models.map((m) => m.record.id);
+const runtimes = ["vllm", "llama.cpp", "ollama", "transformers", "sglang"];
+const quantFor = (r: string) => (r === "llama.cpp" || r === "ollama" ? "q4_k_m" : "bf16");
+
+const setup = fc.record({
+  model: fc.constantFrom(...models),
+  runtime: fc.constantFrom(...runtimes),
+  ctx: fc.integer({ min: 1, max: 200_000 }),
+  batch: fc.integer({ min: 1, max: 16 }),
+});
+
+const tryEstimate = (i: Parameters<typeof estimate>[0]) => {
+  try {
+    return estimate(i);
+  } catch (e) {
+    if (e instanceof FitError) return undefined;
+    throw e;
+  }
+};
+
+describe("invariants", () => {
+  test("more context never needs less memory", () => {
+    fc.assert(fc.property(setup, fc.integer({ min: 1, max: 50_000 }), (s, extra) => {
+      const a = tryEstimate({ ...s, quant: quantFor(s.runtime) });
+      const b = tryEstimate({ ...s, ctx: s.ctx + extra, quant: quantFor(s.runtime) });
+      if (!a || !b) return true;
+      return b.perGpu.totalBytes >= a.perGpu.totalBytes;
+    }), { numRuns: 300 });
+  });
+  test("more concurrent requests never need less memory", () => {
+    fc.assert(fc.property(setup, (s) => {
+      const a = tryEstimate({ ...s, quant: quantFor(s.runtime) });
+      const b = tryEstimate({ ...s, batch: s.batch + 1, quant: quantFor(s.runtime) });
+      if (!a || !b) return true;
+      return b.perGpu.totalBytes >= a.perGpu.totalBytes;
+    }), { numRuns: 300 });
+  });
+  test("fewer bits per weight never grow the weights", () => {
+    const ladder = ["q8_0", "q6_k", "q5_k_m", "q4_k_m", "q3_k_m", "q2_k", "iq2_xxs", "iq1_s"];
+    fc.assert(fc.property(fc.constantFrom(...models), (model) => {
+      const w = ladder.map((q) => estimate({ model, quant: q, runtime: "llama.cpp" }).weightsBytes);
+      return w.every((x, i) => i === 0 || x <= w[i - 1]);
+    }), { numRuns: 60 });
+    for (const model of models.slice(0, 30)) {
+      const w = ["fp32", "bf16", "fp8", "awq"].map((q) => tryEstimate({ model, quant: q, runtime: "vllm" })?.weightsBytes ?? Infinity);
+      expect(w[1]).toBeLessThanOrEqual(w[0]);
+      expect(w[2]).toBeLessThanOrEqual(w[1]);
+      expect(w[3]).toBeLessThanOrEqual(w[2]);
+    }
+  });
+  test("per-GPU total under tensor parallelism ≤ single GPU", () => {
+    fc.assert(fc.property(setup, fc.constantFrom(2, 4, 8), (s, gpus) => {
+      const one = tryEstimate({ ...s, quant: quantFor(s.runtime) });
+      const many = tryEstimate({ ...s, quant: quantFor(s.runtime), gpus });
+      if (!one || !many) return true;
+      return many.perGpu.totalBytes <= one.perGpu.totalBytes;
+    }), { numRuns: 200 });
+  });
+  test("maxContext and maxBatch agree with the forward estimate", () => {
+    fc.assert(fc.property(setup, fc.constantFrom("nvidia-rtx-4090", "nvidia-h100-sxm-80gb", "nvidia-a100-sxm-80gb"), (s, gpu) => {
+      const input = { model: s.model, runtime: s.runtime, quant: quantFor(s.runtime), gpu, batch: 1 };
+      let p;
+      try {
+        p = prepare(input);
+      } catch (e) {
+        if (e instanceof FitError) return true;
+        throw e;
+      }
+      const v = p.vramBytes!;
+      const mc = maxContext(input);
+      const window = p.setup.model.record.contextWindow;
+      if (mc === 0) return !fitsAt(p, v, 1, 1);
+      if (!fitsAt(p, v, mc, 1)) return false;
+      if (mc < window && fitsAt(p, v, mc + 1, 1)) return false;
+      const ctx = Math.min(s.ctx, mc);
+      const mb = maxBatch({ ...input, ctx });
+      return fitsAt(p, v, ctx, mb) && !fitsAt(p, v, ctx, mb + 1);
+    }), { numRuns: 120 });
+  });
+});
+
+describe("engines and layer kinds", () => {
+  test("hybrid linear-attention models charge KV only on attention layers, plus a fixed state", () => {
+    const a = estimate({ model: "qwen3.5-35b-a3b", quant: "q4_k_m", runtime: "llama.cpp", ctx: 32768 });
+    const b = estimate({ model: "qwen3.5-35b-a3b", quant: "q4_k_m", runtime: "llama.cpp", ctx: 65536 });
+    // 10 full-attention layers × 2 KV heads × (256 + 256) × 2 B per cell.
+    expect(b.kvCacheBytes - a.kvCacheBytes).toBe(32768 * 10 * 2 * 512 * 2);
+    expect(a.stateBytes).toBe(b.stateBytes);
+    expect(a.stateBytes).toBeGreaterThan(0);
+  });
+  test("MLA caches one latent of kv_lora_rank + rope dims per layer, replicated under TP", () => {
+    const one = estimate({ model: "deepseek-v3", runtime: "vllm", ctx: 16384, quant: "native" });
+    expect(one.perGpu.kvCacheBytes).toBe(61 * 16384 * 576 * 2);
+    const eight = estimate({ model: "deepseek-v3", runtime: "vllm", ctx: 16384, quant: "native", gpus: 8 });
+    expect(eight.perGpu.kvCacheBytes).toBe(one.perGpu.kvCacheBytes);
+  });
+  test("sliding-window layers hold the window, not the context (llama.cpp padding)", () => {
+    const e = estimate({ model: "gpt-oss-20b", runtime: "llama.cpp", ctx: 131072 });
+    // 12 full layers × 131072 cells + 12 SWA layers × PAD(128 + 512, 256) = 768 cells; 8 KV heads × 64 × 2 × 2 B.
+    expect(e.kvCacheBytes).toBe((12 * 131072 + 12 * 768) * 8 * 64 * 2 * 2);
+  });
+  test("GQA KV heads are replicated once kv_heads < TP", () => {
+    const tp8 = estimate({ model: "llama-3.1-70b-instruct", runtime: "vllm", ctx: 8192, gpus: 8 });
+    const tp4 = estimate({ model: "llama-3.1-70b-instruct", runtime: "vllm", ctx: 8192, gpus: 4 });
+    expect(tp8.perGpu.kvCacheBytes).toBe(tp4.perGpu.kvCacheBytes / 2);
+    const qwen = estimate({ model: "qwen3-30b-a3b", runtime: "vllm", ctx: 8192, gpus: 8 });
+    const qwen4 = estimate({ model: "qwen3-30b-a3b", runtime: "vllm", ctx: 8192, gpus: 4 });
+    expect(qwen.perGpu.kvCacheBytes).toBe(qwen4.perGpu.kvCacheBytes); // 4 KV heads: replicated past TP 4
+  });
+  test("vLLM reports KV capacity from its pool and fits one request of ctx × batch", () => {
+    const e = estimate({ model: "qwen3-8b", runtime: "vllm", ctx: 32768, gpu: "nvidia-rtx-4090" });
+    expect(e.kvCapacityTokens! % 16).toBe(0);
+    expect(e.fits).toBe(e.maxConcurrency! >= 1);
+    expect(statusOf(e)).toMatch(/Fits|Tight|OOM/);
+  });
+  test("llama.cpp keeps input embeddings in host memory", () => {
+    const e = estimate({ model: "llama-3.1-8b-instruct", quant: "q4_k_m", runtime: "llama.cpp" });
+    expect(e.hostBytes).toBeGreaterThan(128256 * 4096 * 0.5);
+  });
+  test("min GPUs honours tensor-parallel divisibility", () => {
+    const n = minGpus({ model: "llama-3.1-70b-instruct", quant: "bf16", runtime: "vllm", gpu: "nvidia-h100-sxm-80gb", ctx: 8192 });
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(64 % n).toBe(0);
+    expect(estimate({ model: "llama-3.1-70b-instruct", quant: "bf16", runtime: "vllm", gpu: "nvidia-h100-sxm-80gb", ctx: 8192, gpus: n }).fits).toBe(true);
+  });
+  test("MoE speed reads active weights, not all of them", () => {
+    const moe = speed({ model: "qwen3-30b-a3b", quant: "q4_k_m", runtime: "llama.cpp", gpu: "nvidia-rtx-4090" });
+    const dense = speed({ model: "qwen3-32b", quant: "q4_k_m", runtime: "llama.cpp", gpu: "nvidia-rtx-4090" });
+    expect(moe.perSequence).toBeGreaterThan(3 * dense.perSequence);
+  });
+  test("every term explains itself with numbers", () => {
+    const ex = explain({ model: "qwen3.5-35b-a3b", quant: "awq", runtime: "vllm", ctx: 32768, gpu: "nvidia-rtx-4090" });
+    for (const k of ["weights", "kvCache", "state", "activations", "overhead", "host"] as const) expect(ex[k]).toMatch(/\d/);
+  });
+});
+
+describe("bad input gets a typed error, never a raw throw", () => {
+  const cases: Array<[string, Parameters<typeof estimate>[0], RegExp]> = [
+    ["unknown model with a suggestion", { model: "qwen35-35b-a3b" }, /Unknown model 'qwen35-35b-a3b'\. Did you mean .*qwen3\.5-35b-a3b/],
+    ["negative ctx", { model: "qwen3-8b", ctx: -1 }, /ctx must be at least 1/],
+    ["NaN ctx", { model: "qwen3-8b", ctx: NaN }, /ctx must be a number/],
+    ["fractional batch", { model: "qwen3-8b", batch: 1.5 }, /batch must be a whole number/],
+    ["absurd ctx", { model: "qwen3-8b", ctx: 1e12 }, /ctx must be at most/],
+    ["zero GPUs", { model: "qwen3-8b", gpus: 0 }, /gpus must be at least 1/],
+    ["unknown quant", { model: "qwen3-8b", quant: "q4_k_x" }, /Unknown quant/],
+    ["unknown runtime", { model: "qwen3-8b", runtime: "vllmm" }, /Unknown runtime 'vllmm'.*vllm/],
+    ["fp8 KV on llama.cpp", { model: "qwen3-8b", runtime: "llama.cpp", quant: "q4_k_m", kvDtype: "fp8" }, /does not support a 'fp8' KV cache/],
+    ["GGUF on vLLM", { model: "qwen3-8b", runtime: "vllm", quant: "q4_k_m" }, /does not run 'q4_k_m'/],
+    ["gptq on MLX", { model: "qwen3-8b", runtime: "mlx", quant: "gptq" }, /does not run 'gptq'/],
+    ["heads not divisible by TP", { model: "qwen3-8b", runtime: "vllm", gpus: 3 }, /divide evenly over 3 GPUs/],
+    ["utilisation above 1", { model: "qwen3-8b", gpu: "nvidia-rtx-4090", gpuUtil: 1.5 }, /gpuUtil/],
+    ["unknown GPU", { model: "qwen3-8b", gpu: "rtx 9090" }, /Unknown GPU 'rtx 9090'/],
+  ];
+  test.each(cases)("%s", (_name, input, message) => {
+    expect(() => estimate(input)).toThrow(FitError);
+    expect(() => estimate(input)).toThrow(message);
+  });
+  test("an unknown architecture is an error, not a dense guess", () => {
+    expect(() => architectureFromConfig({ model_type: "rwkv7", hidden_size: 2048 })).toThrow(/Unsupported model_type 'rwkv7'/);
+    expect(() => architectureFromConfig({ model_type: "llama", hidden_size: 4096 })).toThrow(/missing/);
+    expect(() => architectureFromConfig({ model_type: "llama", hidden_size: 4096, num_hidden_layers: -3, num_attention_heads: 32, vocab_size: 1000, intermediate_size: 10 })).toThrow(FitError);
+  });
+  test("context above the window is computed with a warning", () => {
+    const e = estimate({ model: "qwen3-8b", ctx: 1_000_000 });
+    expect(e.warnings.join()).toMatch(/exceeds/);
+  });
+});
