@@ -173,13 +173,13 @@ export function maxContextOf(p: Prepared, vram: number, batch: number): number {
 /** Largest number of concurrent requests of `ctx` tokens that fits; 0 when none does. */
 export function maxBatchOf(p: Prepared, vram: number, ctx: number): number {
   if (!fitsAt(p, vram, ctx, 1)) return 0;
+  if (fitsAt(p, vram, ctx, MAX_BATCH)) return MAX_BATCH;
   let lo = 1;
   let hi = 2;
-  while (hi <= MAX_BATCH && fitsAt(p, vram, ctx, hi)) {
+  while (hi < MAX_BATCH && fitsAt(p, vram, ctx, hi)) {
     lo = hi;
-    hi *= 2;
+    hi = Math.min(MAX_BATCH, hi * 2);
   }
-  if (hi > MAX_BATCH) return MAX_BATCH;
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (fitsAt(p, vram, ctx, mid)) lo = mid;
