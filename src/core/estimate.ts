@@ -316,7 +316,11 @@ export const COMPUTE_EFFICIENCY = 0.5;
  */
 export function speed(input: EstimateInput): Speed {
   const { ctx, batch } = checkCtxBatch(input);
-  const p = prepare(input);
+  return speedOf(prepare(input), ctx, batch);
+}
+
+/** Decode and prefill speed of a prepared setup on its catalog GPU. */
+export function speedOf(p: Prepared, ctx: number, batch: number): Speed {
   if (!p.gpu) fail("invalid", "A GPU from the catalog is required for speed (its bandwidth and compute).");
   const a = p.setup.model.arch;
   const params = p.setup.model.params;
@@ -346,7 +350,7 @@ export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Arra
     try {
       const p = prepare({ ...input, gpu: gpu.id });
       const e = evaluate(p, ctx, batch, false);
-      const sp = speed({ ...input, gpu: gpu.id });
+      const sp = speedOf(p, ctx, batch);
       return { gpu, estimate: e, status: statusOf(e), tokensPerSecond: sp.aggregate };
     } catch (e) {
       return { gpu, error: (e as Error).message };
