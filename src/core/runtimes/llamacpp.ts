@@ -18,8 +18,12 @@ interface LlamaDefaults {
 
 const pad = (x: number, m: number) => Math.ceil(x / m) * m;
 
-/** Prepares a llama.cpp run; `extraOverhead` lets Ollama add the memory it keeps free. */
-export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 0): PreparedRun {
+/**
+ * Prepares a llama.cpp run; `extraOverhead` lets Ollama add the memory it keeps free.
+ * The vision projector lives in a separate mmproj file that llama-server loads only with
+ * --mmproj; Ollama loads it for vision models (`withProjector`).
+ */
+export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 0, withProjector = false): PreparedRun {
   const d = s.runtime.defaults as unknown as LlamaDefaults;
   const a = s.model.arch;
   const fa = s.flashAttention ?? d.flashAttention;
@@ -29,7 +33,8 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
   const layout = cacheLayout(a, kBytes, 1, { convBytes: 4, ssmBytes: 4 }, kBytes);
   const wb = weightBytes(s.model, s.quant);
   // Input embeddings stay in host memory; a tied model copies them to the GPU as its output layer.
-  const gpuWeights = wb.total - wb.tokenEmbd + (a.tiedEmbeddings ? wb.tokenEmbd : 0);
+  const projector = withProjector ? 0 : wb.byGroup.vision;
+  const gpuWeights = wb.total - projector - wb.tokenEmbd + (a.tiedEmbeddings ? wb.tokenEmbd : 0);
   const N = s.tp;
   // Layer split (-sm layer): repeating layers divide over GPUs; the output layer sits on the last one.
   const weightsPerGpu = N === 1 ? gpuWeights : (gpuWeights - wb.output) / N + wb.output;
@@ -64,6 +69,7 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
     notes: [
       `${engine} settings assumed: -np <batch> with -c <ctx × batch> (PAD(ctx, 256) cells per slot), n_ubatch ${ub}, flash attention ${fa ? "on" : "off"}, KV ${s.kv.id === "auto" ? "f16" : s.kv.id}.`,
       ...(N > 1 ? [`${N} GPUs: layers are split across devices (-sm layer); the fullest device (the one with the output layer) is reported.`] : []),
+      ...(projector > 0 ? [`The vision projector (${b(projector)}) is a separate mmproj file; add it if you serve images with --mmproj.`] : []),
     ],
     usage: (ctx, batch) => ({
       kvCache: kvBytes(ctx, batch) / N,
@@ -85,7 +91,7 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
         .map((g) => `${g.layers} ${g.kind} layers × ${g.window === null ? n(cellsPerSeq(ctx)) : `min(${n(cellsPerSeq(ctx))}, PAD(${g.window} + ${ub}, 256))`} cells × ${n(g.bytesPerTokenPerLayer)} B`)
         .join(" + ");
       return {
-        weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight) − ${b(wb.tokenEmbd)} input embeddings kept on the host${a.tiedEmbeddings ? ` + ${b(wb.tokenEmbd)} copy as the output layer` : ""} = ${b(gpuWeights)}${N > 1 ? ` → ${b(weightsPerGpu)} on the fullest of ${N} GPUs` : ""}`,
+        weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight) ${projector > 0 ? ` − ${b(projector)} vision projector (separate mmproj)` : ""} − ${b(wb.tokenEmbd)} input embeddings kept on the host${a.tiedEmbeddings ? ` + ${b(wb.tokenEmbd)} copy as the output layer` : ""} = ${b(gpuWeights)}${N > 1 ? ` → ${b(weightsPerGpu)} on the fullest of ${N} GPUs` : ""}`,
         kvCache: layout.kvGroups.length ? `${batch} slot(s) × [${groups}] = ${b(kvBytes(ctx, batch))}${N > 1 ? ` ÷ ${N} GPUs` : ""}` : "no attention layers: no KV cache",
         state: layout.stateLayers ? `${batch} slot(s) × ${layout.stateLayers} recurrent layers × ${b(layout.stateBytesPerSeq / layout.stateLayers)} (F32 conv + SSM state) = ${b(batch * layout.stateBytesPerSeq)}` : "no recurrent layers: no state",
         activations: `compute buffer = max(logits ${n(a.vocab)} × ${n(c.tokens)} × 4 B = ${b(c.logits)}, attention ${fa ? `mask ${n(c.nkv)} × ${n(c.tokens)} × 2 B` : `KQ ${n(c.nkv)} × ${n(c.tokens)} × ${heads} heads × 4 B`} = ${b(c.attn)}, FFN ${b(c.ffn)}) + ${b(d.graphOverheadBytes)} graph = ${b(c.total)}`,

@@ -14,7 +14,7 @@ export const ollama: RuntimeProfile = {
   prepare(s) {
     const d = s.runtime.defaults as unknown as OllamaDefaults;
     const llamaRuntime = { ...s.runtime, defaults: findRuntime("llama.cpp").defaults };
-    const run = prepareLlamaCpp({ ...s, runtime: llamaRuntime }, "Ollama", d.minimumFreeBytes);
+    const run = prepareLlamaCpp({ ...s, runtime: llamaRuntime }, "Ollama", d.minimumFreeBytes, true);
     const singleSlot = d.singleSlotModelTypes.includes(s.model.arch.modelType);
     return {
       ...run,
