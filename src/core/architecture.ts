@@ -49,8 +49,6 @@ export interface Architecture {
   attentionHeads: number;
   /** The largest FFN intermediate width of a layer (activation sizing). */
   maxIntermediate: number;
-  /** Parameters to subtract from the layer shapes (projections shared inside a layer). */
-  sharedParams: number;
 }
 
 type Json = Record<string, unknown>;
@@ -125,6 +123,7 @@ function attention(c: Common, extra: Partial<AttentionShape> = {}): AttentionSha
     outputGate: false,
     qkNorm: "none",
     sinks: false,
+    sharedKv: false,
     ...extra,
   };
 }
@@ -154,8 +153,6 @@ interface Built {
   layers: Layer[];
   mtp?: { layers: Layer[]; extraParams: number };
   attentionHeads: number;
-  /** Projection parameters the layer shapes count but the checkpoint does not have (Gemma 4's shared K/V projection). */
-  sharedKvProjParams?: number;
 }
 
 // ---- families ---------------------------------------------------------------
@@ -459,7 +456,7 @@ function gemma4(c: Json, mt: string): Built {
   const gDim = opt(c, "global_head_dim") ?? k.headDim;
   const gKv = opt(c, "num_global_key_value_heads") ?? k.kvHeads;
   const local = attention(k, { qkNorm: "head" });
-  const global = attention({ ...k, headDim: gDim, kvHeads: gKv }, { qkNorm: "head" });
+  const global = attention({ ...k, headDim: gDim, kvHeads: gKv }, { qkNorm: "head", sharedKv: kEqV });
   const experts = bool(c, "enable_moe_block", false) ? opt(c, "num_experts") ?? 0 : 0;
   const ffn: Ffn = experts > 0
     ? moeFfn({ experts, topK: req(c, mt, "top_k_experts", "num_experts_per_tok"), expertIntermediate: req(c, mt, "moe_intermediate_size", "expert_intermediate_size"), sharedIntermediate: num(c, "intermediate_size", mt), gated: true, sharedGate: false, expertBias: false, routerBias: false })
@@ -467,10 +464,9 @@ function gemma4(c: Json, mt: string): Built {
   const layers = lt.map((type) => {
     if (type === "sliding_attention") return { mixers: [{ kind: "sliding", window, ...local } as Mixer], ffn, normParams: 4 * k.hidden };
     if (type !== "full_attention") fail("unsupported", `config.json (${mt}): layer type '${type}' is not supported.`);
-    // With keys doubling as values there is no v_proj; the cache still holds K and V.
     return { mixers: [{ kind: "full", ...global } as Mixer], ffn, normParams: 4 * k.hidden };
   });
-  return { layers, attentionHeads: k.heads, sharedKvProjParams: kEqV ? lt.filter((t) => t === "full_attention").length * k.hidden * gKv * gDim : 0 };
+  return { layers, attentionHeads: k.heads };
 }
 
 const FAMILIES: Record<string, (c: Json, mt: string) => Built> = {
@@ -576,6 +572,5 @@ export function architectureFromConfig(config: Json): Architecture {
     dtypeBytes: dtypeBytesOf(text),
     attentionHeads: built.attentionHeads,
     maxIntermediate,
-    sharedParams: built.sharedKvProjParams ?? 0,
   };
 }

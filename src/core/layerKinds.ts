@@ -19,6 +19,8 @@ export interface AttentionShape {
   qkNorm: "none" | "head" | "full";
   /** Learned attention sinks, one per head (gpt-oss). */
   sinks: boolean;
+  /** Keys double as values: no v_proj (Gemma 4 global layers); the cache still holds K and V. */
+  sharedKv: boolean;
 }
 
 export type Mixer =
@@ -81,7 +83,7 @@ function attentionTensors(m: AttentionShape, hidden: number): MixerTensor[] {
   return [
     t("attn_q", hidden * q * (m.outputGate ? 2 : 1), false, hidden),
     t("attn_k", hidden * k, false, hidden),
-    t("attn_v", hidden * v, false, hidden),
+    t("attn_v", m.sharedKv ? 0 : hidden * v, false, hidden),
     t("attn_output", o * hidden, false, o),
     t("attn_small", small, true),
   ];

@@ -86,10 +86,6 @@ export function modelTensors(a: Architecture, opts: { includeMtp: boolean }): Te
   const out: Tensor[] = [{ group: "embed", role: "token_embd", layer: -1, params: a.vocab * a.hidden, oneDim: false, cols: a.hidden }];
   a.layers.forEach((l, i) => out.push(...layerTensors(l, a.hidden, i, id)));
   out.push({ group: "norms", role: "norm", layer: -1, params: a.hidden, oneDim: true, cols: 0 });
-  // Gemma 4's global layers reuse k_proj as v_proj: remove the v_proj the shapes imply.
-  if (a.sharedParams > 0) {
-    out.push({ group: "attention", role: "attn_v", layer: -1, params: -a.sharedParams, oneDim: false, cols: a.hidden });
-  }
   if (!a.tiedEmbeddings) out.push({ group: "head", role: "output", layer: -1, params: a.vocab * a.hidden, oneDim: false, cols: a.hidden });
   if (a.visionParams > 0) out.push({ group: "vision", role: "vision", layer: -1, params: a.visionParams, oneDim: false, cols: 0 });
   if (opts.includeMtp && a.mtp.layers.length) {
