@@ -4,7 +4,7 @@ import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
-import { formatBytes, formatCount, formatParams } from "../core/units";
+import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
 
 const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it run?
 
@@ -75,7 +75,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd()).join("\n");
 }
 
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+const gib = (bytes: number) => `${toGiB(bytes).toFixed(2)} GiB`;
 
 function modelJson(m: ModelEntry) {
   const r = m.record;
@@ -155,7 +155,7 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void): v
   const t = [["GPU", "VRAM GiB", "required GiB", "status", "headroom GiB", "max conc.", "tok/s"]];
   for (const r of rows) {
     const e = r.estimate;
-    t.push([r.gpu.name, (r.gpu.memoryBytes / 2 ** 30).toFixed(1), e ? (e.perGpu.totalBytes / 2 ** 30).toFixed(2) : "—", r.status ?? (r.error ? "n/a" : "—"), e ? (e.headroomBytes! / 2 ** 30).toFixed(2) : "—", e ? e.maxConcurrency!.toFixed(2) : "—", r.tokensPerSecond ? r.tokensPerSecond.toFixed(0) : "—"]);
+    t.push([r.gpu.name, toGiB(r.gpu.memoryBytes).toFixed(1), e ? toGiB(e.perGpu.totalBytes).toFixed(2) : "—", r.status ?? (r.error ? "n/a" : "—"), e ? toGiB(e.headroomBytes!).toFixed(2) : "—", e ? e.maxConcurrency!.toFixed(2) : "—", r.tokensPerSecond ? r.tokensPerSecond.toFixed(0) : "—"]);
   }
   out(table(t));
 }
@@ -167,7 +167,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const cmd = positional[0];
     if (!cmd || flags.help || cmd === "help") {
       out(HELP);
-      return cmd || flags.help ? 0 : 0;
+      return 0;
     }
     const c = catalog();
     const filter = (positional[1] ?? "").toLowerCase();

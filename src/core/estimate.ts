@@ -3,7 +3,7 @@
 // so a sheet of thousands of formulas costs a few arithmetic operations each.
 import { catalog, findGpu, findKvDtype, findModel, findQuant, findRuntime, type ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
-import { fail, positiveInt } from "./errors";
+import { fail, isFitError, positiveInt } from "./errors";
 import type { PreparedRun, RuntimeProfile, Setup, TermName } from "./runtimeProfile";
 import { llamaCpp } from "./runtimes/llamacpp";
 import { mlx } from "./runtimes/mlx";
@@ -280,17 +280,15 @@ export function maxBatch(input: EstimateInput): number {
 /** Fewest GPUs of the given kind that fit, honouring the engine's tensor-parallel rules. */
 export function minGpus(input: EstimateInput, limit = 64): number {
   const { ctx, batch } = checkCtxBatch(input);
-  let lastError: unknown;
   for (let n = 1; n <= limit; n++) {
     try {
       const p = prepare({ ...input, gpus: n });
       if (fitsAt(p, needGpu(p), ctx, batch)) return n;
     } catch (e) {
-      if ((e as { kind?: string }).kind !== "unsupported") throw e;
-      lastError = e;
+      // A count the engine cannot split the model over (TP divisibility) is skipped.
+      if (!isFitError(e) || e.kind !== "unsupported") throw e;
     }
   }
-  void lastError;
   return fail("no-answer", `No count of up to ${limit} GPUs fits this setup.`);
 }
 

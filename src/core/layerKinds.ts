@@ -205,11 +205,6 @@ export function tokensHeld(m: Mixer, ctx: number, rule: WindowRule): number {
   }
 }
 
-/** True for mixers whose cache grows with context. */
-export function hasKv(m: Mixer): boolean {
-  return m.kind === "full" || m.kind === "sliding" || m.kind === "chunked" || m.kind === "mla";
-}
-
 /** True for mixers with a fixed per-sequence recurrent state. */
 export function hasState(m: Mixer): boolean {
   return m.kind === "gdn" || m.kind === "kda" || m.kind === "mamba2" || m.kind === "mamba1";

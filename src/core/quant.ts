@@ -34,7 +34,6 @@ export type QuantFormat = z.infer<typeof formatSchema>;
 
 const parsed = quantsFileSchema.parse(quantsJson);
 export const QUANTS: readonly QuantFormat[] = parsed.formats;
-export const QUANT_SOURCES = parsed.sources;
 const GGML = parsed.ggmlTypes as Record<GgmlType, { blockSize: number; typeBytes: number }>;
 
 /** Bits per weight of a GGML type, e.g. Q4_K → 4.5. */
@@ -97,9 +96,4 @@ export function tensorBitsFn(q: QuantFormat, w: WeightContext): (t: Tensor) => n
     default:
       return fail("invalid", `Quant format '${q.id}' has no weight rule.`);
   }
-}
-
-/** The GGML type chosen for a tensor (for explanations of GGUF mixes). */
-export function ggufTypeOf(q: QuantFormat, w: WeightContext, t: Tensor): GgmlType | undefined {
-  return q.kind === "gguf" ? ggufTensorType(q.ftype as Ftype, t, mixContext(w)) : undefined;
 }

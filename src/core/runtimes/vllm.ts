@@ -107,12 +107,13 @@ export const vllm: RuntimeProfile = {
           .join(" + ");
         return {
           weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)${s.tp > 1 ? ` → (${b(wb.total - wb.replicated)} sharded ÷ ${s.tp}) + ${b(wb.replicated)} replicated = ${b(weightsPerGpu)} per GPU` : ""}`,
-          kvCache: layout.kvGroups.length ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)` : "no attention layers: no KV cache",
+          kvCache: layout.kvGroups.length
+            ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)${v ? `; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` : ""}`
+            : "no attention layers: no KV cache",
           state: layout.stateLayers ? `${batch} request(s) × ${layout.stateLayers} state layers × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
           activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × 4 B fp32 logits = ${b(activations)}`,
           overhead: `non-torch ${b(nonTorch)}${s.tp > 1 ? " (incl. NCCL/all-reduce buffers)" : ""} + CUDA graphs ${b(graphs)} = ${b(overhead)}`,
           host: "vLLM keeps no model state in host memory by default (0 B)",
-          ...(v ? { kvCache: `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))}; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` } : {}),
         };
       },
     };
