@@ -22,3 +22,10 @@ describe("catalog files pass their schemas", () => {
     expect(ids.length).toBe(new Set(ids).size);
   });
 });
+
+describe("runtime defaults", () => {
+  const runtimes = JSON.parse(fs.readFileSync(path.join(dir, "runtimes.json"), "utf8")).runtimes as Array<{ id: string; defaults: Record<string, unknown>; estimates: Record<string, string> }>;
+  test.each(runtimes.map((r) => [r.id, r] as const))("%s: every labelled estimate names a real default", (_id, r) => {
+    for (const key of Object.keys(r.estimates)) expect(Object.keys(r.defaults)).toContain(key);
+  });
+});

@@ -22,6 +22,8 @@ const runtimeInfoSchema = z
     kvDtypes: z.array(z.enum(["auto", "bf16", "fp16", "fp8", "fp8_e5m2", "q8_0", "q4_0"])),
     quants: z.array(z.string()),
     defaults: z.record(z.string(), z.unknown()),
+    /** Defaults that are estimates rather than values read from the engine's source, and what each rests on. */
+    estimates: z.record(z.string(), z.string()),
     notes: z.string(),
     sources: z.array(sourceSchema).min(1),
   })
