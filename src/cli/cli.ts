@@ -1,5 +1,6 @@
 // fitmygpu: the command-line face of the estimator. Human output is an aligned
 // table with units; --json is a stable machine contract. Bad input: exit 2.
+import { modelSpecJson } from "../core/spec";
 import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
@@ -77,32 +78,6 @@ function table(rows: string[][]): string {
 
 const gib = (bytes: number) => `${toGiB(bytes).toFixed(2)} GiB`;
 
-function modelJson(m: ModelEntry) {
-  const r = m.record;
-  const attn = m.arch.layers.flatMap((l) => l.mixers).find((x) => x.kind === "full" || x.kind === "sliding" || x.kind === "chunked");
-  const mla = m.arch.layers.flatMap((l) => l.mixers).find((x) => x.kind === "mla");
-  return {
-    id: r.id,
-    name: r.name,
-    company: r.company,
-    family: r.family,
-    releaseDate: r.releaseDate,
-    architecture: r.architecture,
-    license: r.license,
-    modality: r.modality,
-    contextWindow: r.contextWindow,
-    totalParams: m.params.total,
-    activeParams: m.params.active,
-    layers: m.arch.layers.length,
-    hiddenSize: m.arch.hidden,
-    attentionHeads: m.arch.attentionHeads,
-    kvHeads: attn && "kvHeads" in attn ? attn.kvHeads : mla ? 1 : null,
-    headDim: attn && "headDimK" in attn ? attn.headDimK : mla && mla.kind === "mla" ? mla.kvLoraRank + mla.ropeDim : null,
-    kvLayers: m.arch.layers.filter((l) => l.mixers.some((x) => x.kind === "full" || x.kind === "sliding" || x.kind === "chunked" || x.kind === "mla")).length,
-    vocabSize: m.arch.vocab,
-    hfIds: [r.checkpoint.repo, ...(r.hfIds.base ? [r.hfIds.base] : []), ...(r.hfIds.instruct ? [r.hfIds.instruct] : []), ...r.hfIds.quantized].filter((v, i, a) => a.indexOf(v) === i),
-  };
-}
 
 function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
   const inp = input(positional[1], flags);
@@ -181,7 +156,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       case "model": {
         if (!positional[1]) throw new FitError("invalid", "Name a model, e.g. fitmygpu model qwen3-8b.");
         const m = findModel(positional[1]);
-        const j = modelJson(m);
+        const j = modelSpecJson(m);
         if (flags.json) out(JSON.stringify(j, null, 2));
         else {
           out(table(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : k.endsWith("Params") ? formatParams(v as number) : typeof v === "number" ? formatCount(v) : String(v ?? "—")]).map((r) => [r[0], r[1]])));
@@ -195,7 +170,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       }
       case "models": {
         const ms = c.models.filter((m) => !filter || [m.record.id, m.record.name, m.record.company, m.record.family].some((s) => s.toLowerCase().includes(filter)));
-        if (flags.json) out(JSON.stringify(ms.map(modelJson), null, 2));
+        if (flags.json) out(JSON.stringify(ms.map(modelSpecJson), null, 2));
         else out(table([["id", "name", "params", "active", "context"], ...ms.map((m) => [m.record.id, m.record.name, formatParams(m.params.total), formatParams(m.params.active), formatCount(m.record.contextWindow)])]));
         return 0;
       }
