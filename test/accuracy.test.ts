@@ -9,6 +9,12 @@ describe("accuracy against measured runs", () => {
     for (const t of ["weights", "kvCache", "kvCapacityTokens", "maxConcurrency", "compute"]) expect(comparisons.some((c) => c.term === t)).toBe(true);
   });
   test("weights: median absolute error ≤ 2%", () => expect(med((c) => c.term === "weights")).toBeLessThanOrEqual(0.02));
+  // vLLM's MXFP4 MoE layout (backend padding, fp32 biases, retained Triton scales): engine-facts §4.8.
+  test("vLLM gpt-oss (MXFP4) weights within 1%", () => {
+    const rows = comparisons.filter((c) => c.engine === "vllm" && c.term === "weights" && c.id.includes("gptoss"));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const c of rows) expect(Math.abs(c.error)).toBeLessThan(0.01);
+  });
   test("KV cache bytes: median absolute error ≤ 2%", () => expect(med((c) => c.term === "kvCache")).toBeLessThanOrEqual(0.02));
   test("llama.cpp KV buffers are exact to the MiB", () => {
     for (const c of comparisons.filter((c) => c.engine === "llama.cpp" && c.term === "kvCache")) expect(Math.abs(c.estimate - c.measured)).toBeLessThan(1);

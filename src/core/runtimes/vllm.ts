@@ -3,9 +3,11 @@
 // estimate; the rest is a pool of 16-token blocks shared by every layer group
 // (and by per-sequence state pages for hybrids, padded to one page size).
 import { cacheLayout } from "../cacheLayout";
+import { catalog } from "../catalog";
 import { fail } from "../errors";
 import { b, n } from "../explainFormat";
 import { activationBytesPerToken, padTo, ssmStateBytes } from "../forwardPass";
+import { nativeFormat } from "../quant";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { weightBytes } from "../weightBytes";
 
@@ -32,6 +34,78 @@ export function checkTensorParallel(s: Setup, engine: string): void {
         fail("unsupported", `${engine} cannot split ${m.kvHeads} KV heads over ${s.tp} GPUs.`);
 }
 
+
+/**
+ * vLLM's MXFP4 fused-MoE backend, which fixes how expert weights are laid out
+ * in memory. Backend choice: `get_mxfp4_backend` in
+ * vllm/model_executor/layers/quantization/mxfp4.py (later
+ * vllm/model_executor/layers/fused_moe/oracle/mxfp4.py): SM100 → FlashInfer
+ * TRTLLM, SM90–SM10x → OAI Triton, other CUDA → Marlin, ROCm → Triton.
+ */
+type Mxfp4Backend = "triton" | "trtllm" | "marlin" | "rocm" | "rocm-gfx950";
+
+/**
+ * Catalog GPUs whose memory is exactly `vram` bytes. The setup carries only the
+ * memory size, so this is how the profile tells an A100 from an H100; a size
+ * typed in by hand matches nothing.
+ */
+function catalogGpuIds(vram: number | undefined): string[] {
+  return vram === undefined ? [] : catalog().gpus.filter((g) => g.memoryBytes === vram).map((g) => g.id);
+}
+
+/** Backend for the GPU whose memory is `vram`, read off the catalog GPU of that exact size; Hopper (Triton) when unknown. */
+function mxfp4Backend(vram: number | undefined): { backend: Mxfp4Backend; assumed: boolean } {
+  const classify = (id: string): Mxfp4Backend => {
+    if (/^amd-mi355x/.test(id)) return "rocm-gfx950";
+    if (/^amd-/.test(id)) return "rocm";
+    if (/(^|-)(h100|h200|gh200)(-|$)/.test(id) || /jetson-agx-thor/.test(id)) return "triton";
+    if (/(^|-)(b200|gb200|b300|gb300)(-|$)/.test(id)) return "trtllm";
+    return "marlin";
+  };
+  const kinds = new Set(catalogGpuIds(vram).map(classify));
+  if (kinds.size === 1) return { backend: [...kinds][0], assumed: false };
+  return { backend: "triton", assumed: true };
+}
+
+/**
+ * Per-GPU bytes of MXFP4 routed experts as vLLM allocates them, and the same
+ * experts as the generic weight count has them (4.25 bits + bf16 biases).
+ * Sources (vllm-project/vllm @ 007d50058a06dec0f82472d63c819244d460c40d):
+ * - `Mxfp4MoEMethod.create_weights` pads intermediate_size_per_partition
+ *   (Marlin → 128, FlashInfer TRTLLM → 256, ROCm → 128/256 on gfx950, else
+ *   Triton → 64) and hidden_size (Marlin/TRTLLM → 256, ROCm → 128/256).
+ * - Triton `process_weights_after_loading` casts biases to fp32 and swizzles
+ *   the scales into new tensors without deleting `w13/w2_weight_scale`; PR
+ *   #46549 (merged 2026-06-24) later frees them. The Hopper scale swizzle
+ *   (triton_kernels HopperMXScaleLayout) pads rows to 2·num_warps·2·8 = 256.
+ * - TRTLLM shuffles in place and stores biases in fp32.
+ */
+function mxfp4ExpertBytes(s: Setup, backend: Mxfp4Backend): { vllm: number; generic: number } {
+  const a = s.model.arch;
+  const up = (x: number, m: number) => Math.ceil(x / m) * m;
+  const alignI = { triton: 64, trtllm: 256, marlin: 128, rocm: 128, "rocm-gfx950": 256 }[backend];
+  const alignH = { triton: 1, trtllm: 256, marlin: 256, rocm: 128, "rocm-gfx950": 256 }[backend];
+  const biasBytes = backend === "triton" || backend === "trtllm" ? 4 : 2;
+  let vllmBytes = 0;
+  let generic = 0;
+  for (const l of a.layers) {
+    const f = l.ffn;
+    if (f.kind !== "moe") continue;
+    const g = f.gated ? 2 : 1;
+    const I = f.expertIntermediate;
+    const H = a.hidden;
+    const Ip = up(I / s.tp, alignI);
+    const Hp = up(H, alignH);
+    const elems = g * Ip * Hp + Hp * Ip;
+    let scales = elems / 32;
+    if (backend === "triton") scales += up(g * Ip, 256) * up(Hp / 32, 2) + up(Hp, 256) * up(Ip / 32, 2);
+    const biases = f.expertBias ? (g * Ip + Hp) * biasBytes : 0;
+    vllmBytes += f.experts * (elems / 2 + scales + biases);
+    generic += f.experts * (((g + 1) * H * I * 4.25) / 8 / s.tp + (f.expertBias ? (g * I + H) * 2 : 0));
+  }
+  return { vllm: vllmBytes, generic };
+}
+
 export const vllm: RuntimeProfile = {
   id: "vllm",
   prepare(s: Setup): PreparedRun {
@@ -39,7 +113,11 @@ export const vllm: RuntimeProfile = {
     const d = s.runtime.defaults as unknown as VllmDefaults;
     const a = s.model.arch;
     const vram = s.vramBytes ?? 0;
-    const large = vram >= d.largeGpuBytes;
+    // get_batch_defaults (vllm/engine/arg_utils.py, PR #17885): ≥ 70 GiB devices get the
+    // larger defaults unless the device name contains "a100".
+    const ids = catalogGpuIds(s.vramBytes);
+    const a100 = ids.length > 0 && ids.every((id) => id.includes("a100"));
+    const large = vram >= d.largeGpuBytes && !a100;
     const T = s.batchedTokens ?? (large ? d.maxNumBatchedTokens.large : d.maxNumBatchedTokens.other);
     const seqs = s.maxSeqs ?? (large ? d.maxNumSeqs.large : d.maxNumSeqs.other);
     const util = s.gpuUtil ?? d.gpuMemoryUtilization;
@@ -47,7 +125,20 @@ export const vllm: RuntimeProfile = {
     const layout = cacheLayout(a, kvBytes, s.tp, { convBytes: a.dtypeBytes, ssmBytes: ssmStateBytes(s.model.record.config, a) });
 
     const wb = weightBytes(s.model, s.quant);
-    const weightsPerGpu = (wb.total - wb.replicated) / s.tp + wb.replicated;
+    let weightsPerGpu = (wb.total - wb.replicated) / s.tp + wb.replicated;
+    let weightsTotal = wb.total;
+    // MXFP4 experts (gpt-oss): vLLM's kernel layout, not the checkpoint's bytes.
+    const base = s.quant.kind === "native" ? nativeFormat(s.model.record.checkpoint.dtype) : s.quant;
+    let mxfp4Note: string | undefined;
+    let mxfp4Delta = 0;
+    if (base.id === "mxfp4") {
+      const { backend, assumed } = mxfp4Backend(s.vramBytes);
+      const e = mxfp4ExpertBytes(s, backend);
+      mxfp4Delta = e.vllm - e.generic;
+      weightsPerGpu += mxfp4Delta;
+      weightsTotal += mxfp4Delta * s.tp;
+      mxfp4Note = `MXFP4 experts laid out for vLLM's ${backend} MoE backend${assumed ? " (GPU unknown: Hopper/Triton assumed)" : ""}: padded dims${backend === "triton" ? ", fp32 biases and the unswizzled scales kept beside the swizzled ones (as before vLLM PR #46549)" : ""} add ${b(mxfp4Delta)} per GPU.`;
+    }
     const perToken = activationBytesPerToken(a, s.tp);
     const logits = Math.min(seqs, T) * a.vocab * 4;
     const activations = T * perToken + logits;
@@ -61,21 +152,40 @@ export const vllm: RuntimeProfile = {
     let blockTokens = d.blockSize;
     let statePage = layout.maxStatePerLayer;
     if (layout.stateLayers > 0 && attnPerTokenLayer > 0) {
-      blockTokens = d.blockSize * Math.ceil(layout.maxStatePerLayer / (d.blockSize * attnPerTokenLayer));
+      // Kernel alignment of the attention block: 16, or 64 for MLA backends
+      // (HybridAttentionMambaModelConfig.verify_and_update_config, vllm/model_executor/models/config.py).
+      const align = layout.kvGroups.some((g) => g.kind === "mla") ? 64 : d.blockSize;
+      blockTokens = align * Math.ceil(layout.maxStatePerLayer / (align * attnPerTokenLayer));
       statePage = blockTokens * attnPerTokenLayer;
     }
     const hybrid = layout.stateLayers > 0 || layout.kvGroups.some((g) => g.window !== null);
+
+    // Hybrid KV-cache groups have equal layer counts: group size is the smallest
+    // bucket of same-spec layers (the largest when max < 1.5 × min), and each
+    // bucket is padded to a multiple of it; padding layers get real pages
+    // ("Add N padding layers, may waste at most X% KV cache memory").
+    // Source: _get_kv_cache_groups_uniform_page_size in vllm/v1/core/kv_cache_utils.py
+    // (https://github.com/vllm-project/vllm/blob/main/vllm/v1/core/kv_cache_utils.py).
+    const buckets = [...layout.kvGroups.map((g) => g.layers), ...(layout.stateLayers > 0 ? [layout.stateLayers] : [])];
+    let groupSize = 0;
+    if (buckets.length > 1) {
+      const lo = Math.min(...buckets);
+      const hi = Math.max(...buckets);
+      groupSize = hi < 1.5 * lo ? hi : lo;
+    }
+    const padded = (layers: number) => (groupSize > 0 ? Math.ceil(layers / groupSize) * groupSize : layers);
+    const paddingLayers = buckets.reduce((sum, n) => sum + padded(n) - n, 0);
 
     const kvPerRequest = (ctx: number) => {
       let bytes = 0;
       for (const g of layout.kvGroups) {
         const full = padTo(ctx, blockTokens);
         const tokens = g.window === null ? full : Math.min(full, (Math.ceil(Math.min(g.window - 1 + T, ctx) / blockTokens) + 1) * blockTokens);
-        bytes += g.layers * tokens * g.bytesPerTokenPerLayer;
+        bytes += padded(g.layers) * tokens * g.bytesPerTokenPerLayer;
       }
       return bytes;
     };
-    const statePerRequest = layout.stateLayers * statePage;
+    const statePerRequest = padded(layout.stateLayers) * statePage;
     const budget = (v: number) => util * v;
     const pool = (v: number) => budget(v) - weightsPerGpu - activations - overhead;
 
@@ -84,10 +194,12 @@ export const vllm: RuntimeProfile = {
       `The CUDA context (~${b(d.cudaContextBytes)}) sits outside the utilization budget, in the remaining ${(100 * (1 - util)).toFixed(0)}%.`,
     ];
     if (s.cudaGraphs === false) notes.push("CUDA graphs not estimated (--enforce-eager or vLLM before v0.21).");
+    if (mxfp4Note) notes.push(mxfp4Note);
+    if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to ${groupSize} layers each: ${paddingLayers} padding layer(s) take real pages.`);
 
     return {
       weightsPerGpu,
-      weightsTotal: wb.total,
+      weightsTotal,
       hostBytes: 0,
       notes,
       usage: (ctx, batch) => ({ kvCache: batch * kvPerRequest(ctx), state: batch * statePerRequest, activations, overhead }),
@@ -103,14 +215,14 @@ export const vllm: RuntimeProfile = {
       },
       explain(ctx, batch, v) {
         const groups = layout.kvGroups
-          .map((g) => `${g.layers} ${g.kind} layers × ${g.window === null ? `${n(padTo(ctx, blockTokens))} tokens` : `min(${n(padTo(ctx, blockTokens))}, ${blockTokens}·(⌈(${g.window} − 1 + ${n(T)})/${blockTokens}⌉ + 1)) tokens`} × ${n(g.bytesPerTokenPerLayer)} B`)
+          .map((g) => `${padded(g.layers)} ${g.kind} layers${padded(g.layers) !== g.layers ? ` (${g.layers} + ${padded(g.layers) - g.layers} padding)` : ""} × ${g.window === null ? `${n(padTo(ctx, blockTokens))} tokens` : `min(${n(padTo(ctx, blockTokens))}, ${blockTokens}·(⌈(${g.window} − 1 + ${n(T)})/${blockTokens}⌉ + 1)) tokens`} × ${n(g.bytesPerTokenPerLayer)} B`)
           .join(" + ");
         return {
-          weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)${s.tp > 1 ? ` → (${b(wb.total - wb.replicated)} sharded ÷ ${s.tp}) + ${b(wb.replicated)} replicated = ${b(weightsPerGpu)} per GPU` : ""}`,
+          weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)${s.tp > 1 ? ` → (${b(wb.total - wb.replicated)} sharded ÷ ${s.tp}) + ${b(wb.replicated)} replicated` : ""}${mxfp4Note ? ` + ${b(mxfp4Delta)} MXFP4 kernel layout` : ""} = ${b(weightsPerGpu)} per GPU`,
           kvCache: layout.kvGroups.length
             ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)${v ? `; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` : ""}`
             : "no attention layers: no KV cache",
-          state: layout.stateLayers ? `${batch} request(s) × ${layout.stateLayers} state layers × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
+          state: layout.stateLayers ? `${batch} request(s) × ${padded(layout.stateLayers)} state layers${padded(layout.stateLayers) !== layout.stateLayers ? ` (${layout.stateLayers} + ${padded(layout.stateLayers) - layout.stateLayers} padding)` : ""} × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
           activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × 4 B fp32 logits = ${b(activations)}`,
           overhead: `non-torch ${b(nonTorch)}${s.tp > 1 ? " (incl. NCCL/all-reduce buffers)" : ""} + CUDA graphs ${b(graphs)} = ${b(overhead)}`,
           host: "vLLM keeps no model state in host memory by default (0 B)",
