@@ -1,5 +1,9 @@
 // The CLI's machine contract (keys, exit codes) through the same main() dist/cli.js runs.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { main } from "../src/cli/cli";
+import { findModel } from "../src/core/catalog";
 
 function run(args: string[]) {
   const out: string[] = [];
@@ -51,6 +55,58 @@ describe("fitmygpu CLI", () => {
     [["estimate", "qwen3-8b", "--runtime", "llama.cpp", "--quant", "q4_k_m", "--kv-dtype", "fp8"], /KV cache/],
   ])("bad input %j exits 2 with one line on stderr", (args, msg) => {
     const r = run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(msg as RegExp);
+    expect(r.err.split("\n")).toHaveLength(1);
+  });
+});
+
+describe("fitmygpu --config: models beyond the catalog", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-cli-"));
+  const cat = findModel("qwen3-8b");
+  const configFile = path.join(dir, "config.json");
+  const indexFile = path.join(dir, "model.safetensors.index.json");
+  fs.writeFileSync(configFile, JSON.stringify(cat.record.config, null, 2));
+  fs.writeFileSync(indexFile, JSON.stringify({ metadata: { total_size: 16381470720 }, weight_map: { "lm_head.weight": "model-00005-of-00005.safetensors" } }));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("model --config --json has the contract keys and the catalog model's parameters", () => {
+    const r = run(["model", "--config", configFile, "--index", indexFile, "--name", "My Qwen", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    const ref = JSON.parse(run(["model", "qwen3-8b", "--json"]).out);
+    expect(Object.keys(j)).toEqual(Object.keys(ref));
+    expect(j).toMatchObject({ id: "my-qwen", name: "My Qwen", company: "Custom", totalParams: ref.totalParams, activeParams: ref.activeParams, layers: 36, headDim: 128, kvHeads: 8 });
+    expect(j.totalParams).toBe(cat.params.total);
+  });
+  test("estimate --config gives the catalog model's estimate", () => {
+    const args = ["--quant", "q4_k_m", "--ctx", "32768", "--runtime", "llama.cpp", "--gpu", "rtx 4090", "--json"];
+    // config.json declares 40,960 positions; the catalog records the card's 131,072 (YaRN).
+    const mine = JSON.parse(run(["estimate", "--config", configFile, "--context-window", "131072", ...args]).out);
+    const ref = JSON.parse(run(["estimate", "qwen3-8b", ...args]).out);
+    expect({ ...mine, model: "qwen3-8b" }).toEqual(ref);
+    expect(mine.model).toBe("custom-qwen3");
+  });
+  test("fit --config and human model output run", () => {
+    expect(run(["fit", "--config", configFile, "--quant", "q4_k_m", "--runtime", "llama.cpp"]).out).toMatch(/RTX 4090/);
+    expect(run(["model", "--config", configFile]).out).toMatch(/layers: 36 × /);
+  });
+  test.each([
+    [["estimate", "--config", "/nonexistent/config.json"], /Cannot read the --config file '\/nonexistent\/config.json': ENOENT/],
+    [["estimate", "qwen3-8b", "--config", "CONFIG"], /either a model name or --config/],
+    [["estimate", "qwen3-8b", "--index", "INDEX"], /--index goes with --config/],
+    [["model", "--config", "BROKEN"], /config.json is not valid JSON/],
+    [["model", "--config", "NO_KV"], /config.json is missing num_key_value_heads/],
+    [["estimate", "--config", "GPT2"], /Unsupported model_type 'gpt2'. Supported: /],
+    [["model", "--config", "CONFIG", "--index", "BROKEN"], /index.json is not valid JSON/],
+  ])("bad --config input %j exits 2 with one line on stderr", (args, msg) => {
+    const files: Record<string, string> = { CONFIG: configFile, INDEX: indexFile, BROKEN: path.join(dir, "broken.json"), NO_KV: path.join(dir, "nokv.json"), GPT2: path.join(dir, "gpt2.json") };
+    fs.writeFileSync(files.BROKEN, "{ not json");
+    const { num_key_value_heads: _drop, ...noKv } = cat.record.config as Record<string, unknown>;
+    void _drop;
+    fs.writeFileSync(files.NO_KV, JSON.stringify(noKv));
+    fs.writeFileSync(files.GPT2, JSON.stringify({ model_type: "gpt2", n_layer: 12 }));
+    const r = run((args as string[]).map((a) => files[a] ?? a));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(msg as RegExp);
     expect(r.err.split("\n")).toHaveLength(1);

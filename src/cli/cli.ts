@@ -1,5 +1,7 @@
 // fitmygpu: the command-line face of the estimator. Human output is an aligned
 // table with units; --json is a stable machine contract. Bad input: exit 2.
+import * as fs from "fs";
+import { importModel } from "../core/configImport";
 import { modelSpecJson } from "../core/spec";
 import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
@@ -14,6 +16,9 @@ Usage:
                     [--gpu NAME | --vram-gib X] [--gpus N] [--gpu-util F] [--explain] [--json]
   fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
   fitmygpu model <model> [--json]                       the model's spec table
+  fitmygpu estimate|fit|model --config config.json [--index model.safetensors.index.json]
+                    [--name "My model"] [--params N] [--context-window N] [options]
+                                                        a model beyond the catalog, from its config.json
   fitmygpu models [filter] [--json]
   fitmygpu gpus [filter] [--json]
   fitmygpu quants [--runtime R] [--json]
@@ -22,7 +27,9 @@ Usage:
 Defaults: --quant native --ctx 4096 --batch 1 --runtime vllm --kv-dtype auto --gpus 1.
 ctx is the context of one request; batch is the number of concurrent requests
 (llama.cpp: -np batch with -c ctx×batch). --gpus is the tensor-parallel size.
-Memory is reported in GiB (2^30 bytes); --json reports bytes.`;
+Memory is reported in GiB (2^30 bytes); --json reports bytes.
+--config reads a Hugging Face config.json in place of a model name; --index adds the exact
+checkpoint size (metadata.total_size); --params states the card's parameter count.`;
 
 type Flags = Record<string, string | boolean>;
 
@@ -44,7 +51,8 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
   return { positional, flags };
 }
 
-const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "json", "explain", "help"]);
+const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
+const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -54,11 +62,39 @@ function number(flags: Flags, key: string): number | undefined {
   return x;
 }
 
-function input(model: string | undefined, flags: Flags): EstimateInput {
+function readText(flag: string, file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new FitError("invalid", `Cannot read the --${flag} file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+  }
+}
+
+/** The model named on the command line, or the one --config imports (files are read here, parsed and validated in core). */
+function modelArg(name: string | undefined, flags: Flags, example: string): string | ModelEntry {
+  if (flags.config === undefined) {
+    for (const k of MODEL_FLAGS) if (flags[k] !== undefined) throw new FitError("invalid", `--${k} goes with --config.`);
+    if (!name) throw new FitError("invalid", `Name a model (or give --config config.json), e.g. ${example}.`);
+    return name;
+  }
+  if (name) throw new FitError("invalid", `Give either a model name or --config, not both ('${name}').`);
+  return importModel({
+    config: readText("config", String(flags.config)),
+    index: flags.index !== undefined ? readText("index", String(flags.index)) : undefined,
+    name: flags.name as string | undefined,
+    statedParams: number(flags, "params"),
+    contextWindow: number(flags, "context-window"),
+  });
+}
+
+function checkFlags(flags: Flags): void {
   for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new FitError("invalid", `Unknown option --${k}. See fitmygpu --help.`);
-  if (!model) throw new FitError("invalid", "Name a model, e.g. fitmygpu estimate qwen3-8b --gpu rtx-4090.");
+}
+
+function input(model: string | undefined, flags: Flags): EstimateInput {
+  checkFlags(flags);
   return {
-    model,
+    model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090"),
     quant: flags.quant as string | undefined,
     ctx: number(flags, "ctx"),
     batch: number(flags, "batch"),
@@ -154,8 +190,9 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         runFit(positional, flags, out);
         return 0;
       case "model": {
-        if (!positional[1]) throw new FitError("invalid", "Name a model, e.g. fitmygpu model qwen3-8b.");
-        const m = findModel(positional[1]);
+        checkFlags(flags);
+        const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b");
+        const m = typeof arg === "string" ? findModel(arg) : arg;
         const j = modelSpecJson(m);
         if (flags.json) out(JSON.stringify(j, null, 2));
         else {
@@ -164,7 +201,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
           for (const l of m.arch.layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
           out("\nlayers: " + [...kinds].map(([d, n]) => `${n} × ${d}`).join("; "));
           out(`notes: ${m.record.notes}`);
-          out(`sources: ${m.record.sources.map((s) => s.url).join(" ")}`);
+          if (m.record.sources.length) out(`sources: ${m.record.sources.map((s) => s.url).join(" ")}`);
         }
         return 0;
       }

@@ -8,7 +8,7 @@ import { gpuFileSchema, modelFileSchema, sourceSchema, type GpuRecord, type Mode
 import { MODEL_FILES } from "./catalogFiles.generated";
 import { fail } from "./errors";
 import { KV_ALIASES, KV_DTYPES, type KvDtype } from "./kvDtype";
-import { buildIndex, resolve, type NameIndex } from "./names";
+import { buildIndex, normalizeName, resolve, type NameIndex } from "./names";
 import { QUANTS, type QuantFormat } from "./quant";
 import { paramCounts, type ParamCounts } from "./weights";
 
@@ -85,31 +85,100 @@ function modelWeakNames(m: ModelEntry): string[] {
   return [...(r.hfIds.base ? [r.hfIds.base] : []), ...r.hfIds.quantized];
 }
 
-let cached: Catalog | undefined;
+interface BaseCatalog {
+  models: ModelEntry[];
+  gpus: GpuRecord[];
+  runtimes: RuntimeInfo[];
+}
 
-/** The catalog, parsed and validated on first use. */
+let base: BaseCatalog | undefined;
+let cached: Catalog | undefined;
+let custom: CustomEntries = { models: [], gpus: [] };
+let generation = 0;
+
+function baseCatalog(): BaseCatalog {
+  if (base) return base;
+  const runtimes = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict().parse(runtimesJson).runtimes;
+  base = { models: loadModels(), gpus: gpuFileSchema.parse(gpusJson).gpus, runtimes };
+  return base;
+}
+
+const modelIndex = (models: ModelEntry[]) => buildIndex("model", models, modelNames, (m) => m.record.id, modelWeakNames);
+const gpuNames = (g: GpuRecord) => [g.id, g.name, ...g.aliases];
+const gpuIndex = (gpus: GpuRecord[]) => buildIndex("GPU", gpus, gpuNames, (g) => g.id);
+
+/** The catalog, parsed and validated on first use, with the registered custom models and GPUs appended. */
 export function catalog(): Catalog {
   if (cached) return cached;
-  const models = loadModels();
-  const gpus = gpuFileSchema.parse(gpusJson).gpus;
-  const runtimes = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict().parse(runtimesJson).runtimes;
+  const b = baseCatalog();
+  const models = [...b.models, ...custom.models];
+  const gpus = [...b.gpus, ...custom.gpus];
   const kvAliases = (k: KvDtype) => [k.id, ...Object.entries(KV_ALIASES).filter(([, v]) => v === k.id).map(([a]) => a)];
   cached = {
     models,
     gpus,
     quants: QUANTS,
-    runtimes,
+    runtimes: b.runtimes,
     kvDtypes: KV_DTYPES,
     index: {
-      model: buildIndex("model", models, modelNames, (m) => m.record.id, modelWeakNames),
-      gpu: buildIndex("GPU", gpus, (g) => [g.id, g.name, ...g.aliases], (g) => g.id),
+      model: modelIndex(models),
+      gpu: gpuIndex(gpus),
       quant: buildIndex("quant", [...QUANTS], (q) => [q.id, q.name], (q) => q.id),
-      runtime: buildIndex("runtime", runtimes, (r) => [r.id, r.name, ...r.aliases], (r) => r.id),
+      runtime: buildIndex("runtime", b.runtimes, (r) => [r.id, r.name, ...r.aliases], (r) => r.id),
       kvDtype: buildIndex("KV dtype", [...KV_DTYPES], kvAliases, (k) => k.id),
     },
   };
   return cached;
 }
+
+// ---- custom models and GPUs ---------------------------------------------------
+
+/** Models imported from a config.json and GPUs the user defined, kept beside the catalog. */
+export interface CustomEntries {
+  models: ModelEntry[];
+  gpus: GpuRecord[];
+}
+
+/** Throws when a custom entry answers to a name the catalog (or an earlier custom entry) already answers to. */
+function checkNames<T>(kind: string, index: NameIndex<T>, items: T[], names: (x: T) => string[], id: (x: T) => string): void {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    for (const raw of names(item)) {
+      const key = normalizeName(raw);
+      const hit = index.map.get(key);
+      if (hit !== undefined) fail("invalid", `Custom ${kind} '${id(item)}': the name '${raw}' already names the catalog ${kind} '${id(hit)}'. Choose another name.`);
+      const other = seen.get(key);
+      if (other !== undefined && other !== item) fail("invalid", `Custom ${kind}s '${id(other)}' and '${id(item)}' both answer to '${raw}'. Choose another name.`);
+      seen.set(key, item);
+    }
+  }
+}
+
+/**
+ * Replaces the registered custom models and GPUs. A custom name may never shadow
+ * a catalog name, so any collision rejects the whole set and keeps the old one.
+ */
+export function setCustomEntries(entries: Partial<CustomEntries>): void {
+  const b = baseCatalog();
+  const models = [...(entries.models ?? [])];
+  const gpus = [...(entries.gpus ?? [])];
+  for (const m of models) if (m.record.custom !== true) fail("invalid", `'${m.record.id}' is not marked as a custom model.`);
+  for (const g of gpus) if (g.custom !== true) fail("invalid", `'${g.id}' is not marked as a custom GPU.`);
+  checkNames("model", modelIndex(b.models), models, (m) => [...modelNames(m), ...modelWeakNames(m)], (m) => m.record.id);
+  checkNames("GPU", gpuIndex(b.gpus), gpus, gpuNames, (g) => g.id);
+  custom = { models, gpus };
+  cached = undefined;
+  generation++;
+}
+
+/** The registered custom models and GPUs. */
+export const customEntries = (): CustomEntries => ({ models: [...custom.models], gpus: [...custom.gpus] });
+
+/** Removes every custom model and GPU. */
+export const clearCustomEntries = (): void => setCustomEntries({});
+
+/** Bumped whenever the set of names changes; caches keyed by names include it. */
+export const catalogGeneration = (): number => generation;
 
 /** Finds a model by id, name, HF repo id or alias. */
 export const findModel = (name: unknown): ModelEntry => resolve(catalog().index.model, name);

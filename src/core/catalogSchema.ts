@@ -19,6 +19,9 @@ export const hfConfigSchema = z
   .refine((o) => Object.keys(o).every(safeKey), "config has a forbidden key")
   .refine((o) => typeof o.model_type === "string", "config.model_type is missing");
 
+/** Custom (user-imported) records carry no sourced metadata: this marker stands in for dates and source URLs. */
+export const CUSTOM = "custom";
+
 export const modelRecordSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/, "ids are lowercase letters, digits, '.' and '-'"),
@@ -26,7 +29,8 @@ export const modelRecordSchema = z
     aliases: z.array(z.string().min(1)).default([]),
     company: z.string().min(1),
     family: z.string().min(1),
-    releaseDate: isoDate,
+    /** ISO date; "custom" on user-imported records. */
+    releaseDate: z.union([isoDate, z.literal(CUSTOM)]),
     license: z.string().min(1),
     modality: z.enum(["text", "text+vision", "text+vision+video", "text+vision+audio", "text+vision+audio+video"]),
     architecture: z.string().min(1),
@@ -48,7 +52,8 @@ export const modelRecordSchema = z
       .object({
         total: z.number().positive(),
         active: z.number().positive().nullable(),
-        source: z.string().url(),
+        /** A URL; "custom" on user-imported records. */
+        source: z.union([z.string().url(), z.literal(CUSTOM)]),
         note: z.string().optional(),
         /** The published total counts the vision tower (default: yes, when the model has one). */
         includesVision: z.boolean().optional(),
@@ -62,9 +67,18 @@ export const modelRecordSchema = z
       .strict(),
     config: hfConfigSchema,
     notes: z.string().min(1),
-    sources: z.array(sourceSchema).min(1),
+    sources: z.array(sourceSchema),
+    /** A model the user imported from a config.json (not part of the catalog). */
+    custom: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    // Catalog records stay fully sourced; only custom records may use the marker.
+    if (r.custom) return;
+    if (r.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
+    if (r.releaseDate === CUSTOM) ctx.addIssue({ code: "custom", path: ["releaseDate"], message: "expected YYYY-MM-DD (or YYYY-MM)" });
+    if (r.params.source === CUSTOM) ctx.addIssue({ code: "custom", path: ["params", "source"], message: "expected a source URL" });
+  });
 export type ModelRecord = z.infer<typeof modelRecordSchema>;
 
 export const modelFileSchema = z.object({ models: z.array(modelRecordSchema).min(1) }).strict();
@@ -74,8 +88,9 @@ export const gpuRecordSchema = z
     id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/),
     name: z.string().min(1),
     aliases: z.array(z.string().min(1)).default([]),
-    vendor: z.enum(["NVIDIA", "AMD", "Apple", "Intel", "Google"]),
-    class: z.enum(["datacenter", "workstation", "consumer", "apple", "edge", "accelerator"]),
+    /** "Custom" and "custom" mark user-defined GPUs. */
+    vendor: z.enum(["NVIDIA", "AMD", "Apple", "Intel", "Google", "Custom"]),
+    class: z.enum(["datacenter", "workstation", "consumer", "apple", "edge", "accelerator", "custom"]),
     /** Memory as the driver reports it to the engine (CUDA/ROCm total), in bytes. */
     memoryBytes: z.number().int().positive(),
     /** How memoryBytes was obtained (driver report, or nominal × known ratio). */
@@ -85,10 +100,19 @@ export const gpuRecordSchema = z
     bf16Tflops: z.number().positive().nullable(),
     fp8Tflops: z.number().positive().nullable(),
     unifiedMemory: z.boolean(),
-    releaseYear: z.number().int().min(2015).max(2030),
+    /** null on user-defined GPUs. */
+    releaseYear: z.number().int().min(2015).max(2030).nullable(),
     tdpWatts: z.number().positive().nullable(),
-    sources: z.array(sourceSchema).min(1),
+    sources: z.array(sourceSchema),
+    /** A GPU the user defined (not part of the catalog). */
+    custom: z.literal(true).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((g, ctx) => {
+    if (g.custom) return;
+    if (g.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
+    if (g.releaseYear === null) ctx.addIssue({ code: "custom", path: ["releaseYear"], message: "catalog GPUs state their release year" });
+    if (g.vendor === "Custom" || g.class === "custom") ctx.addIssue({ code: "custom", path: ["vendor"], message: "only custom GPUs use the Custom vendor/class" });
+  });
 export type GpuRecord = z.infer<typeof gpuRecordSchema>;
 export const gpuFileSchema = z.object({ gpus: z.array(gpuRecordSchema).min(1) }).strict();

@@ -1,0 +1,305 @@
+// Models beyond the catalog: a Hugging Face config.json (plus, optionally, the
+// total_size of model.safetensors.index.json) becomes a model entry that goes
+// through the same architecture parser as every catalog model. Everything a
+// user hands in is validated here, at the boundary; an unknown model_type is an
+// error, never a dense-model guess.
+import { z } from "zod";
+import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
+import type { ModelEntry } from "./catalog";
+import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
+import { fail } from "./errors";
+import type { CheckpointDtype } from "./quant";
+import { paramCounts } from "./weights";
+
+type Json = Record<string, unknown>;
+
+/** What a user hands in to import a model. */
+export interface ConfigImportInput {
+  /** config.json: its text, or the already parsed object. */
+  config: unknown;
+  /** model.safetensors.index.json (text or object); only metadata.total_size is read. */
+  index?: unknown;
+  /** total_size of model.safetensors.index.json, when already known (stored entries keep only this). */
+  safetensorsBytes?: number;
+  /** Display name; defaults to the config's _name_or_path or "Custom <model_type>". */
+  name?: string;
+  /** Lookup id (lowercase, [a-z0-9.-]); defaults to the name, slugified. */
+  id?: string;
+  /** Hugging Face repo id the config came from, when known. */
+  hfId?: string;
+  /** Total parameters the model card states; the estimate always derives its own. */
+  statedParams?: number;
+  /** Context window, for configs that do not declare max_position_embeddings. */
+  contextWindow?: number;
+}
+
+/** Largest config.json / index text accepted: real configs are a few KiB; a weight map a few MiB. */
+export const MAX_JSON_CHARS = 8 * 1024 * 1024;
+/** Deepest nesting accepted (real configs nest 3–4 levels). */
+const MAX_DEPTH = 32;
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Keys the estimator never reads that can be large (classification label maps); dropped on import, as in the catalog. */
+const DROPPED_KEYS = ["id2label", "label2id"];
+
+/** Throws if any object key at any depth is __proto__, constructor or prototype, or the nesting is absurd. */
+function checkKeys(value: unknown, what: string, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) fail("invalid", `${what} is nested more than ${MAX_DEPTH} levels deep.`);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkKeys(v, what, `${path}[${i}]`, depth + 1));
+  } else if (value !== null && typeof value === "object") {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) fail("invalid", `${what} has a forbidden key '${key}'${path ? ` in ${path}` : ""}; it is not a real config and was rejected.`);
+      checkKeys((value as Json)[key], what, path ? `${path}.${key}` : key, depth + 1);
+    }
+  }
+}
+
+/**
+ * Parses JSON text (or re-serialises an object, so only its own plain data
+ * survives: no prototypes, getters or functions) into a safe plain object.
+ */
+export function safeJsonObject(input: unknown, what: string): Json {
+  let text: string;
+  if (typeof input === "string") text = input;
+  else {
+    try {
+      text = JSON.stringify(input) ?? "";
+    } catch (e) {
+      return fail("invalid", `${what} is not JSON data: ${(e as Error).message}`);
+    }
+  }
+  if (text.length > MAX_JSON_CHARS) fail("invalid", `${what} is ${text.length.toLocaleString("en-US")} characters; the limit is ${MAX_JSON_CHARS.toLocaleString("en-US")}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    return fail("invalid", `${what} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) fail("invalid", `${what} must be a JSON object.`);
+  checkKeys(parsed, what, "", 0);
+  return parsed as Json;
+}
+
+// ---- the text model's required fields ----------------------------------------
+
+const count = (max: number) => z.number({ error: (i) => (i.input === undefined ? "missing" : "not a number") }).int("not a whole number").min(1, "must be at least 1").max(max, `must be at most ${max.toLocaleString("en-US")}`);
+
+/** Fields every supported architecture needs, with sane bounds (the largest real models sit far inside them). */
+const textFieldsSchema = z.object({
+  hidden_size: count(131_072).min(8, "must be at least 8"),
+  num_hidden_layers: count(1_000),
+  num_attention_heads: count(4_096),
+  num_key_value_heads: count(4_096),
+  vocab_size: count(4_000_000),
+  head_dim: count(16_384).optional(),
+  intermediate_size: count(2_000_000).optional(),
+  max_position_embeddings: count(1_000_000_000).optional(),
+});
+
+/** The config's text-model part: text_config for multimodal wrappers, else the config itself. */
+function textPart(config: Json): { text: Json; prefix: string } {
+  const tc = config.text_config;
+  if (tc !== undefined && (tc === null || typeof tc !== "object" || Array.isArray(tc))) fail("invalid", "config.json's text_config must be an object.");
+  return tc ? { text: tc as Json, prefix: "text_config." } : { text: config, prefix: "" };
+}
+
+/** An unknown model_type is reported before any missing field: no field list would make it importable. */
+function checkModelType(config: Json): void {
+  const top = config.model_type;
+  if (typeof top !== "string" || !top.trim()) fail("invalid", "config.json is missing model_type.");
+  const inner = textPart(config).text.model_type;
+  if (!SUPPORTED_MODEL_TYPES.includes(top) && !(typeof inner === "string" && SUPPORTED_MODEL_TYPES.includes(inner)))
+    fail("unsupported", `Unsupported model_type '${top}'. Supported: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
+}
+
+/** Config keys of layouts the estimator does not model yet: importing would silently miscount, so they are refused. */
+const UNMODELLED_KEYS: Record<string, string> = {
+  moe_latent_size: "latent MoE (experts computed in a smaller latent space)",
+};
+
+function checkModelled(config: Json): void {
+  const { text, prefix } = textPart(config);
+  for (const [key, what] of Object.entries(UNMODELLED_KEYS))
+    if ((text[key] ?? config[key]) !== undefined && (text[key] ?? config[key]) !== null) fail("unsupported", `config.json sets ${prefix}${key}: ${what} is not modelled yet, so its memory cannot be estimated.`);
+}
+
+function checkTextFields(config: Json): z.infer<typeof textFieldsSchema> {
+  const { text, prefix } = textPart(config);
+  const r = textFieldsSchema.safeParse(text);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const field = `${prefix}${issue.path.join(".")}`;
+    if (issue.message === "missing") fail("invalid", `config.json is missing ${field}.`);
+    fail("invalid", `config.json has an invalid ${field} (${JSON.stringify(text[String(issue.path[0])])}): ${issue.message}.`);
+  }
+  const f = r.data;
+  if (f.num_key_value_heads > f.num_attention_heads) fail("invalid", `config.json: ${prefix}num_key_value_heads (${f.num_key_value_heads}) exceeds num_attention_heads (${f.num_attention_heads}).`);
+  return f;
+}
+
+// ---- checkpoint format ---------------------------------------------------------
+
+const DTYPES: Record<string, CheckpointDtype> = { bfloat16: "bf16", float16: "fp16", float32: "fp32", bf16: "bf16", fp16: "fp16", fp32: "fp32", half: "fp16", float: "fp32" };
+
+/** The 16/32-bit dtype the config declares (torch_dtype, or the newer dtype), top level or text_config. */
+function declaredDtype(config: Json): CheckpointDtype | undefined {
+  const { text } = textPart(config);
+  const raw = config.torch_dtype ?? config.dtype ?? text.torch_dtype ?? text.dtype;
+  if (raw === undefined || raw === null || raw === "auto") return undefined;
+  const d = typeof raw === "string" ? DTYPES[raw.toLowerCase()] : undefined;
+  if (!d) fail("unsupported", `config.json declares torch_dtype '${String(raw)}'; supported: bfloat16, float16, float32.`);
+  return d;
+}
+
+const reImport = "Import the unquantized model's config.json and pick the format with --quant (e.g. awq, gptq, nvfp4 or a GGUF type).";
+
+/** compressed-tensors: the weight format of its config groups (float 8-bit → fp8, float 4-bit → nvfp4). */
+function compressedTensors(q: Json): CheckpointDtype {
+  const format = typeof q.format === "string" ? q.format : "";
+  if (format === "float-quantized") return "fp8";
+  if (format === "nvfp4-pack-quantized") return "nvfp4";
+  const groups = q.config_groups && typeof q.config_groups === "object" ? Object.values(q.config_groups as Json) : [];
+  const weights = groups.map((g) => (g && typeof g === "object" ? ((g as Json).weights as Json | undefined) : undefined)).filter((w): w is Json => !!w && typeof w === "object");
+  if (format !== "pack-quantized" && weights.length && weights.every((w) => w.type === "float" && w.num_bits === 8)) return "fp8";
+  if (format !== "pack-quantized" && weights.length && weights.every((w) => w.type === "float" && w.num_bits === 4)) return "nvfp4";
+  return fail("unsupported", `config.json describes a compressed-tensors checkpoint with integer weights (format '${format || "unknown"}'), which is not a native checkpoint format here. ${reImport}`);
+}
+
+/**
+ * The checkpoint's own weight format (what `native` means). Pre-quantized
+ * checkpoints map to the formats the estimator models natively (fp8, mxfp4,
+ * nvfp4); the rest (AWQ, GPTQ, bitsandbytes, integer compressed-tensors) are
+ * sized by importing the unquantized config and choosing that quant.
+ */
+export function checkpointDtypeOf(config: Json, safetensorsBytes?: number, params?: number): CheckpointDtype {
+  const q = config.quantization_config ?? textPart(config).text.quantization_config;
+  if (q !== undefined && q !== null) {
+    if (typeof q !== "object" || Array.isArray(q)) fail("invalid", "config.json's quantization_config must be an object.");
+    const qc = q as Json;
+    const method = typeof qc.quant_method === "string" ? qc.quant_method.toLowerCase() : "";
+    switch (method) {
+      case "fp8":
+      case "fbgemm_fp8":
+        return "fp8";
+      case "mxfp4":
+        return "mxfp4";
+      case "modelopt": {
+        const algo = String(qc.quant_algo ?? "").toUpperCase();
+        if (algo === "FP8") return "fp8";
+        if (algo === "NVFP4") return "nvfp4";
+        return fail("unsupported", `config.json describes a ModelOpt '${algo || "unknown"}' checkpoint (a per-layer mix of formats), which has no single native format here. ${reImport}`);
+      }
+      case "compressed-tensors":
+        return compressedTensors(qc);
+      case "awq":
+      case "gptq":
+      case "bitsandbytes":
+      case "gguf":
+        return fail("unsupported", `config.json describes a pre-quantized ${method.toUpperCase()} checkpoint. ${reImport}`);
+      default:
+        return fail("unsupported", `config.json has quantization_config with quant_method '${method || "unknown"}', which is not supported. Supported: fp8, mxfp4, modelopt FP8/NVFP4, compressed-tensors FP8/NVFP4. ${reImport}`);
+    }
+  }
+  const declared = declaredDtype(config);
+  if (declared) return declared;
+  // No dtype declared: the index's bytes per parameter tell 32-bit from 16-bit checkpoints.
+  if (safetensorsBytes && params && safetensorsBytes / params > 3) return "fp32";
+  return "bf16";
+}
+
+// ---- safetensors index -----------------------------------------------------------
+
+const indexSchema = z.object({
+  metadata: z.object({ total_size: z.number().int().positive().max(1e14) }, { error: "metadata.total_size is missing or not a positive whole number of bytes" }),
+});
+
+/** total_size of a model.safetensors.index.json (text or object), validated. */
+export function safetensorsTotalSize(index: unknown): number {
+  const json = safeJsonObject(index, "model.safetensors.index.json");
+  const r = indexSchema.safeParse(json);
+  if (!r.success) fail("invalid", `model.safetensors.index.json: ${r.error.issues[0]?.message ?? "invalid"} (at ${r.error.issues[0]?.path.join(".") || "top level"}).`);
+  return r.data.metadata.total_size;
+}
+
+// ---- the record ----------------------------------------------------------------------
+
+/** Lowercase id from a display name: "My Llama 8B" → "my-llama-8b". */
+export function slugId(name: string): string {
+  return name.trim().toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^[^a-z0-9]+|-+$/g, "");
+}
+
+const nameSchema = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
+
+function optionalName(value: unknown, what: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  const r = nameSchema.safeParse(value);
+  if (!r.success) fail("invalid", `The model ${what} ${r.error.issues[0].message}.`);
+  return r.data;
+}
+
+/** max_position_embeddings of config classes whose checkpoints usually leave it out (transformers' Gemma3TextConfig default). */
+const CLASS_DEFAULT_CONTEXT: Record<string, number> = { gemma3_text: 131_072 };
+
+function modalityOf(config: Json): ModelRecord["modality"] {
+  const vc = config.vision_config;
+  return vc && typeof vc === "object" ? "text+vision" : "text";
+}
+
+/** Builds and validates the model record a user's config.json stands for (metadata marked custom, numbers derived). */
+export function importModel(input: ConfigImportInput): ModelEntry {
+  if (!input || typeof input !== "object") fail("invalid", "Nothing to import: give a config.json.");
+  const config = safeJsonObject(input.config, "config.json");
+  checkModelType(config);
+  const fields = checkTextFields(config);
+  checkModelled(config);
+  for (const k of DROPPED_KEYS) delete config[k];
+  const arch = architectureFromConfig(config);
+  const params = paramCounts(arch);
+  const totalSize = input.index !== undefined && input.index !== null ? safetensorsTotalSize(input.index) : input.safetensorsBytes;
+  if (totalSize !== undefined) {
+    if (!Number.isInteger(totalSize) || totalSize <= 0 || totalSize > 1e14) fail("invalid", `safetensors total_size must be a positive whole number of bytes, got ${totalSize}.`);
+    // Between 4-bit experts and fp32 with MTP/vision extras: anything outside is another model's index.
+    const perParam = totalSize / params.total;
+    if (perParam < 0.3 || perParam > 4.5) fail("invalid", `model.safetensors.index.json holds ${totalSize.toLocaleString("en-US")} bytes, ${perParam.toFixed(2)} bytes per parameter of this config (${params.total.toLocaleString("en-US")} parameters): it belongs to another model.`);
+  }
+  const stated = input.statedParams;
+  if (stated !== undefined && (typeof stated !== "number" || !Number.isFinite(stated) || stated <= 0 || stated > 1e14)) fail("invalid", `The stated parameter count must be a positive number, got ${String(stated)}.`);
+  const contextWindow = input.contextWindow ?? fields.max_position_embeddings ?? (typeof config.max_position_embeddings === "number" ? config.max_position_embeddings : undefined) ?? CLASS_DEFAULT_CONTEXT[arch.modelType];
+  if (contextWindow === undefined) fail("invalid", "config.json is missing max_position_embeddings; give the model's context window.");
+  if (!Number.isInteger(contextWindow) || contextWindow <= 0 || contextWindow > 1e9) fail("invalid", `The context window must be a positive whole number of tokens, got ${contextWindow}.`);
+  const pathName = typeof config._name_or_path === "string" && config._name_or_path.trim() ? config._name_or_path.trim().split("/").pop() : undefined;
+  const name = optionalName(input.name, "name") ?? optionalName(input.id, "id") ?? optionalName(pathName, "name") ?? `Custom ${config.model_type}`;
+  const id = input.id !== undefined ? optionalName(input.id, "id")! : slugId(name);
+  if (!/^[a-z0-9][a-z0-9.\-]*$/.test(id)) fail("invalid", `The model id '${id}' must be lowercase letters, digits, '.' and '-' (starting with a letter or digit).`);
+  const hfId = optionalName(input.hfId, "Hugging Face id");
+  const dtype = checkpointDtypeOf(config, totalSize, params.total);
+  const moe = arch.layers.some((l) => l.ffn.kind === "moe");
+  const dtypeNote = config.quantization_config ? `pre-quantized ${dtype} checkpoint` : declaredDtype(config) ? `${dtype} checkpoint` : `no torch_dtype in config.json: ${dtype} assumed`;
+  const record = {
+    id,
+    name,
+    aliases: [],
+    company: "Custom",
+    family: "Custom",
+    releaseDate: CUSTOM,
+    license: "unknown",
+    modality: modalityOf(config),
+    architecture: `Imported config.json: ${config.model_type}, ${fields.num_hidden_layers} layers, hidden ${fields.hidden_size}, ${fields.num_attention_heads} query / ${fields.num_key_value_heads} KV heads${moe ? ", MoE" : ""}`,
+    contextWindow,
+    hfIds: { quantized: [], ...(hfId ? { instruct: hfId } : {}) },
+    checkpoint: { repo: hfId ?? id, dtype, ...(totalSize !== undefined ? { safetensorsBytes: totalSize } : {}) },
+    params: {
+      total: stated ?? params.total,
+      active: moe ? params.active : null,
+      source: CUSTOM,
+      note: stated !== undefined ? "total as stated by the user" : "derived from config.json",
+    },
+    config,
+    notes: `Imported by the user from config.json (${dtypeNote}); metadata is not sourced.`,
+    sources: [],
+    custom: true as const,
+  };
+  const parsed = modelRecordSchema.safeParse(record);
+  if (!parsed.success) fail("invalid", `The imported model is invalid: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}.`);
+  return { record: parsed.data, arch, params };
+}
