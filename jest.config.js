@@ -4,6 +4,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  // Generating functions.json and building the add-in take a few seconds each.
+  testTimeout: 120000,
   testPathIgnorePatterns: ["/node_modules/", "/test/browser/"],
+  setupFiles: ["<rootDir>/test/support/setupCustomFunctions.ts"],
   transform: { "^.+\\.ts$": "ts-jest" },
 };

@@ -1,7 +1,7 @@
 // The estimator's public questions: estimate, fit and headroom, max context,
 // max concurrency, min GPUs, and speed. Setups are prepared once and cached,
 // so a sheet of thousands of formulas costs a few arithmetic operations each.
-import { catalog, findGpu, findKvDtype, findModel, findQuant, findRuntime, type ModelEntry } from "./catalog";
+import { catalog, catalogGeneration, findGpu, findKvDtype, findModel, findQuant, findRuntime, type ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
 import { fail, isFitError, positiveInt } from "./errors";
 import type { PreparedRun, RuntimeProfile, Setup, TermName } from "./runtimeProfile";
@@ -77,6 +77,8 @@ export interface Prepared {
 }
 
 const preparedCache = new Map<string, Prepared>();
+/** The catalog generation the cache was filled under: registering custom models or GPUs changes what a name means. */
+let preparedGeneration = -1;
 
 function checkSupport(s: Setup): void {
   const r = s.runtime;
@@ -94,6 +96,10 @@ export function prepare(input: EstimateInput): Prepared {
     ? `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}`
     : undefined;
   if (key) {
+    if (preparedGeneration !== catalogGeneration()) {
+      preparedCache.clear();
+      preparedGeneration = catalogGeneration();
+    }
     const hit = preparedCache.get(key);
     if (hit) return hit;
   }
@@ -344,6 +350,8 @@ export function speedOf(p: Prepared, ctx: number, batch: number): Speed {
 /** Every catalog GPU for one setup, like a GPU comparison table. */
 export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Array<{ gpu: GpuRecord; estimate?: Estimate; status?: Status; tokensPerSecond?: number; error?: string }> {
   const { ctx, batch } = checkCtxBatch(input);
+  // Bad names and unsupported combinations fail here, once; only GPU-specific limits become per-row errors.
+  prepare(input);
   return catalog().gpus.map((gpu) => {
     try {
       const p = prepare({ ...input, gpu: gpu.id });

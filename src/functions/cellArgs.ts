@@ -1,0 +1,111 @@
+// Turns what Excel passes into plain arguments: omitted optionals arrive as
+// null, blank cells as "", ranges as 2D arrays. Ranges lift a function over
+// their cells, the way Excel's own functions spill over arrays.
+import { fail, FitError } from "../core/errors";
+import { toExcelError } from "./excelError";
+
+/** A cell value as Excel passes it to a custom function. */
+export type Cell = string | number | boolean | null | undefined;
+/** An argument declared as a matrix: a 2D array, or null when omitted. */
+export type Arg = Cell[][] | Cell | null | undefined;
+
+/** True for an omitted argument or a blank cell. */
+export function isBlank(v: Cell): boolean {
+  return v === null || v === undefined || v === "";
+}
+
+/** A name argument (model, GPU, quant…): text, or the default when blank. */
+export function text(name: string, v: Cell, fallback?: string): string | undefined {
+  if (isBlank(v)) return fallback;
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return String(v);
+  return fail("invalid", `${name} must be text, got ${String(v)}.`);
+}
+
+/** A required name argument. */
+export function requiredText(name: string, v: Cell): string {
+  const s = text(name, v);
+  if (s === undefined || s.trim() === "") fail("invalid", `${name} is required.`);
+  return s;
+}
+
+/** A whole-number argument (ctx, batch, gpus); numeric text is accepted, anything else is an error. */
+export function count(name: string, v: Cell, fallback: number): number {
+  if (isBlank(v)) return fallback;
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v.replace(/[,_\s]/g, "")) : NaN;
+  if (!Number.isFinite(n)) fail("invalid", `${name} must be a whole number, got '${String(v)}'.`);
+  return n;
+}
+
+function shape(a: Arg): [number, number] {
+  return Array.isArray(a) ? [a.length, a[0]?.length ?? 0] : [1, 1];
+}
+
+function at(a: Arg, r: number, c: number): Cell {
+  if (!Array.isArray(a)) return a;
+  const row = a.length === 1 ? a[0] : a[r];
+  return row.length === 1 ? row[0] : row[c];
+}
+
+/**
+ * Applies `fn` to each cell position of the arguments. All scalar (1×1): the
+ * result is 1×1 and an error is thrown so Excel shows its message. Otherwise the
+ * result spills; arguments are 1×1, a row, a column or one common shape, and
+ * each failed cell holds its own error.
+ */
+export function lift(args: Arg[], fn: (cell: (i: number) => Cell) => string | number | boolean): Array<Array<string | number | boolean | CustomFunctions.Error>> {
+  let rows = 1;
+  let cols = 1;
+  for (const a of args) {
+    const [r, c] = shape(a);
+    if (r === 0 || c === 0) throw toExcelError(new FitError("invalid", "An argument is an empty range."));
+    if (r !== 1) {
+      if (rows !== 1 && rows !== r) throw toExcelError(mismatch(rows, cols, r, c));
+      rows = r;
+    }
+    if (c !== 1) {
+      if (cols !== 1 && cols !== c) throw toExcelError(mismatch(rows, cols, r, c));
+      cols = c;
+    }
+  }
+  if (rows === 1 && cols === 1) {
+    try {
+      return [[fn((i) => at(args[i], 0, 0))]];
+    } catch (e) {
+      throw toExcelError(e);
+    }
+  }
+  const out: Array<Array<string | number | boolean | CustomFunctions.Error>> = [];
+  for (let r = 0; r < rows; r++) {
+    const row: Array<string | number | boolean | CustomFunctions.Error> = [];
+    for (let c = 0; c < cols; c++) {
+      try {
+        row.push(fn((i) => at(args[i], r, c)));
+      } catch (e) {
+        row.push(toExcelError(e));
+      }
+    }
+    out.push(row);
+  }
+  return out;
+}
+
+function mismatch(r1: number, c1: number, r2: number, c2: number): FitError {
+  return new FitError("invalid", `Ranges must line up: got ${r1}×${c1} and ${r2}×${c2}. Use single cells, one row, one column, or ranges of the same size.`);
+}
+
+/** Runs a table-returning function, turning any failure into the Excel error that explains it. */
+export function table(fn: () => Array<Array<string | number | boolean>>): Array<Array<string | number | boolean>> {
+  try {
+    return fn();
+  } catch (e) {
+    throw toExcelError(e);
+  }
+}
+
+/** A scalar argument of a table function (these take one model, not a range). */
+export function single(name: string, a: Arg): Cell {
+  if (!Array.isArray(a)) return a;
+  if (a.length !== 1 || a[0].length !== 1) fail("invalid", `${name} takes a single cell here, not a range; this function already spills a table.`);
+  return a[0][0];
+}

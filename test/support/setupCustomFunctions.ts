@@ -1,0 +1,3 @@
+import { installCustomFunctions } from "./customFunctionsStub";
+
+installCustomFunctions();
