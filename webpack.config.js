@@ -1,19 +1,83 @@
-// Builds the Node entry points (CLI, accuracy report, benchmark) into dist/.
+// Two builds: the add-in for the browser (task pane + custom functions in one
+// shared runtime, functions.json from JSDoc, the manifest with its URLs) and the
+// Node entry points (CLI, accuracy report, benchmark).
 const path = require("path");
 const webpack = require("webpack");
+const HtmlWebpackPlugin = require("html-webpack-plugin");
+const CopyWebpackPlugin = require("copy-webpack-plugin");
+const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
+const { addinBaseUrl, DEV_BASE_URL, rewriteManifest } = require("./scripts/addinUrls");
 
-module.exports = () => ({
-  target: "node20",
-  mode: "production",
-  entry: {
-    cli: "./src/cli/index.ts",
-    accuracy: "./scripts/accuracy.ts",
-    bench: "./scripts/bench.ts",
-  },
-  output: { path: path.resolve(__dirname, "dist"), filename: "[name].js", clean: false },
-  resolve: { extensions: [".ts", ".js", ".json"] },
-  module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
-  optimization: { minimize: false },
-  plugins: [new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
-  performance: { hints: false },
-});
+const dist = path.resolve(__dirname, "dist");
+
+function addin(env, argv) {
+  const serving = Boolean(env.WEBPACK_SERVE);
+  const base = addinBaseUrl({ serving, release: Boolean(env.release) });
+  return {
+    name: "addin",
+    target: "web",
+    mode: argv.mode || "production",
+    devtool: "source-map",
+    entry: {
+      // The task pane page loads taskpane.js only, which imports the functions:
+      // one copy of the core (and of any custom models) in the shared runtime.
+      taskpane: "./src/taskpane/taskpane.ts",
+      // functions.js stands alone for the manifest's <Script> element.
+      functions: "./src/functions/functions.ts",
+    },
+    output: { path: dist, filename: "[name].js", clean: false, publicPath: "auto" },
+    resolve: { extensions: [".ts", ".js", ".json"] },
+    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
+    plugins: [
+      new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
+      new HtmlWebpackPlugin({
+        filename: "taskpane.html",
+        template: "./src/taskpane/taskpane.html",
+        chunks: ["taskpane"],
+        scriptLoading: "defer",
+        inject: "body",
+        minify: false,
+      }),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: "assets/*.png", to: "assets/[name][ext]" },
+          { from: "src/taskpane/taskpane.css", to: "taskpane.css" },
+          { from: "src/taskpane/support.html", to: "support.html" },
+          { from: "manifest.xml", to: "manifest.xml", transform: (content) => rewriteManifest(content.toString(), base) },
+        ],
+      }),
+    ],
+    performance: { hints: false },
+    devServer: {
+      static: { directory: dist },
+      port: Number(process.env.PORT || 3000),
+      headers: { "Access-Control-Allow-Origin": "*" },
+      hot: false,
+      liveReload: false,
+      client: false,
+    },
+  };
+}
+
+function node() {
+  return {
+    name: "node",
+    target: "node20",
+    mode: "production",
+    entry: {
+      cli: "./src/cli/index.ts",
+      accuracy: "./scripts/accuracy.ts",
+      bench: "./scripts/bench.ts",
+      docs: "./scripts/docs.ts",
+    },
+    output: { path: dist, filename: "[name].js", clean: false },
+    resolve: { extensions: [".ts", ".js", ".json"] },
+    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
+    optimization: { minimize: false },
+    plugins: [new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
+    performance: { hints: false },
+  };
+}
+
+module.exports = (env = {}, argv = {}) => (env.WEBPACK_SERVE ? addin(env, argv) : [addin(env, argv), node()]);
+module.exports.DEV_BASE_URL = DEV_BASE_URL;

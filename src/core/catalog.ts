@@ -1,5 +1,6 @@
 // The catalog, parsed and validated once per runtime (Excel functions runtime,
 // task pane, CLI), with one name index per kind.
+import "./zodConfig";
 import { z } from "zod";
 import gpusJson from "../../catalog/gpus.json";
 import runtimesJson from "../../catalog/runtimes.json";

@@ -1,5 +1,6 @@
 // Zod schemas for the catalog files. Data is validated once, at the boundary;
 // inside core the parsed types are trusted.
+import "./zodConfig";
 import { z } from "zod";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "expected YYYY-MM-DD (or YYYY-MM)");

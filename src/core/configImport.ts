@@ -3,6 +3,7 @@
 // through the same architecture parser as every catalog model. Everything a
 // user hands in is validated here, at the boundary; an unknown model_type is an
 // error, never a dense-model guess.
+import "./zodConfig";
 import { z } from "zod";
 import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";

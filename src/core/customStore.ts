@@ -4,6 +4,7 @@
 // params), never as derived numbers, so a reload re-derives them with the
 // current estimator. Everything read back is validated; nothing half-valid is
 // ever registered.
+import "./zodConfig";
 import { z } from "zod";
 import { setCustomEntries, type CustomEntries, type ModelEntry } from "./catalog";
 import { gpuRecordSchema, type GpuRecord } from "./catalogSchema";

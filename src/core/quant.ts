@@ -1,5 +1,6 @@
 // Weight formats: bytes of each tensor under a quant format, including scales
 // and zero points, and what each format leaves unquantized.
+import "./zodConfig";
 import { z } from "zod";
 import quantsJson from "../../catalog/quants.json";
 import { fail } from "./errors";

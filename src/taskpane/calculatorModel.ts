@@ -1,0 +1,352 @@
+// What the pane shows, computed from the form's state: pure functions over the
+// core, so the calculator, the model page and the GPU comparison are testable
+// without a browser or Excel.
+import { catalog, findGpu, findModel, findRuntime, type ModelEntry } from "../core/catalog";
+import type { GpuRecord } from "../core/catalogSchema";
+import { isFitError } from "../core/errors";
+import { compareGpus, evaluate, explain, maxBatchOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type Status } from "../core/estimate";
+import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
+import type { TermName } from "../core/runtimeProfile";
+import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
+import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+
+/** The calculator form. Names are as typed (ids, names or HF ids). */
+export interface CalcState {
+  model: string;
+  quant: string;
+  runtime: string;
+  ctx: number;
+  batch: number;
+  kvDtype: string;
+  gpu: string;
+  gpus: number;
+  /** vLLM gpu_memory_utilization / SGLang mem_fraction_static; null = the engine's default. */
+  gpuUtil: number | null;
+}
+
+export const DEFAULT_STATE: CalcState = {
+  model: "qwen3-8b",
+  quant: "q4_k_m",
+  runtime: "llama.cpp",
+  ctx: 32768,
+  batch: 1,
+  kvDtype: "auto",
+  gpu: "nvidia-rtx-4090",
+  gpus: 1,
+  gpuUtil: null,
+};
+
+/** Context presets offered next to free entry. */
+export const CONTEXT_PRESETS = [4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576];
+
+/** One stacked-bar segment. */
+export interface TermShare {
+  term: Exclude<TermName, "host">;
+  label: string;
+  bytes: number;
+}
+
+export interface CalcResult {
+  ok: true;
+  status: Status;
+  modelName: string;
+  gpuName: string;
+  requiredBytes: number;
+  vramBytes: number;
+  budgetBytes: number;
+  headroomBytes: number;
+  hostBytes: number;
+  maxContext: number;
+  maxConcurrency: number;
+  tokensPerSecond: number;
+  terms: TermShare[];
+  explain: Array<{ label: string; formula: string }>;
+  notes: string[];
+  warnings: string[];
+}
+
+export interface CalcError {
+  ok: false;
+  error: string;
+}
+
+export const TERM_LABELS: Record<TermName, string> = {
+  weights: "Weights",
+  kvCache: "KV cache",
+  state: "State (linear attention / SSM)",
+  activations: "Activations",
+  overhead: "Overhead",
+  host: "System RAM",
+};
+
+/** Engines whose memory share the user can set (vLLM gpu_memory_utilization, SGLang mem_fraction_static). */
+export function hasGpuUtil(runtime: string): boolean {
+  try {
+    const id = findRuntime(runtime).id;
+    return id === "vllm" || id === "sglang";
+  } catch {
+    return false;
+  }
+}
+
+function input(s: CalcState): EstimateInput {
+  return {
+    model: s.model,
+    quant: s.quant,
+    runtime: s.runtime,
+    kvDtype: s.kvDtype,
+    gpu: s.gpu,
+    gpus: s.gpus,
+    gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null,
+  };
+}
+
+/** The calculator's answer for a form state, or the core's message when the input is not valid. */
+export function calculate(s: CalcState): CalcResult | CalcError {
+  try {
+    const p = prepare(input(s));
+    const e = evaluate(p, s.ctx, s.batch, false);
+    const vram = p.vramBytes as number;
+    const t = e.perGpu;
+    const ex = explain({ ...input(s), ctx: s.ctx, batch: s.batch });
+    const terms: TermShare[] = [
+      { term: "weights", label: TERM_LABELS.weights, bytes: t.weightsBytes },
+      { term: "kvCache", label: TERM_LABELS.kvCache, bytes: t.kvCacheBytes },
+      { term: "state", label: TERM_LABELS.state, bytes: t.stateBytes },
+      { term: "activations", label: TERM_LABELS.activations, bytes: t.activationBytes },
+      { term: "overhead", label: TERM_LABELS.overhead, bytes: t.overheadBytes },
+    ];
+    return {
+      ok: true,
+      status: statusOf(e),
+      modelName: p.setup.model.record.name,
+      gpuName: p.gpu?.name ?? "",
+      requiredBytes: t.totalBytes,
+      vramBytes: vram,
+      budgetBytes: e.budgetBytes as number,
+      headroomBytes: e.headroomBytes as number,
+      hostBytes: t.hostBytes,
+      maxContext: maxContextOf(p, vram, s.batch),
+      maxConcurrency: maxBatchOf(p, vram, s.ctx),
+      tokensPerSecond: speedOf(p, s.ctx, s.batch).aggregate,
+      terms,
+      explain: (Object.keys(ex) as TermName[]).map((k) => ({ label: TERM_LABELS[k], formula: ex[k] })),
+      notes: setupNotes(input(s)),
+      warnings: e.warnings,
+    };
+  } catch (err) {
+    if (isFitError(err)) return { ok: false, error: err.message };
+    throw err;
+  }
+}
+
+/** A picker option. */
+export interface Option {
+  id: string;
+  label: string;
+  detail: string;
+}
+
+function rank(query: string, fields: string[]): number {
+  const q = query.trim().toLowerCase();
+  if (!q) return 1;
+  let best = 0;
+  for (const [i, f] of fields.entries()) {
+    const v = f.toLowerCase();
+    const words = q.split(/\s+/);
+    if (v === q) best = Math.max(best, 100 - i);
+    else if (v.startsWith(q)) best = Math.max(best, 80 - i);
+    else if (v.includes(q)) best = Math.max(best, 60 - i);
+    else if (words.every((w) => v.includes(w))) best = Math.max(best, 40 - i);
+  }
+  return best;
+}
+
+/** Models matching what the user typed (name, id, company, family, HF id), best first. */
+export function searchModels(query: string, limit = 50): Option[] {
+  return catalog()
+    .models.map((m) => ({ m, score: rank(query, [m.record.name, m.record.id, m.record.company, m.record.family, m.record.checkpoint.repo, ...m.record.aliases]) }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name))
+    .slice(0, limit)
+    .map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` }));
+}
+
+/** GPUs matching what the user typed (name, id, vendor, class, alias), best first. */
+export function searchGpus(query: string, limit = 80): Option[] {
+  return catalog()
+    .gpus.map((g) => ({ g, score: rank(query, [g.name, g.id, ...g.aliases, g.vendor, g.class]) }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || b.g.memoryBytes - a.g.memoryBytes)
+    .slice(0, limit)
+    .map(({ g }) => ({ id: g.id, label: g.name, detail: `${g.vendor} · ${toGiB(g.memoryBytes).toFixed(1)} GiB · ${g.bandwidthGBs} GB/s` }));
+}
+
+/** Quant ids the chosen engine runs (all of them when the engine name is not valid yet). */
+export function quantsFor(runtime: string): string[] {
+  try {
+    const rt = findRuntime(runtime);
+    return catalog().quants.filter((q) => rt.quants.includes(q.id)).map((q) => q.id);
+  } catch {
+    return catalog().quants.map((q) => q.id);
+  }
+}
+
+/** KV dtypes the chosen engine supports. */
+export function kvDtypesFor(runtime: string): string[] {
+  try {
+    return findRuntime(runtime).kvDtypes;
+  } catch {
+    return catalog().kvDtypes.map((k) => k.id);
+  }
+}
+
+/** A warning when ctx is above the model's documented window (the estimate is still computed). */
+export function contextWarning(model: string, ctx: number): string | null {
+  try {
+    const m = findModel(model);
+    return ctx > m.record.contextWindow ? `${formatCount(ctx)} tokens is above ${m.record.name}'s context window of ${formatCount(m.record.contextWindow)}; the estimate is computed anyway.` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A spec value shown as text: params in billions, counts with separators. */
+export function formatField(format: FieldFormat, v: string | number | boolean | null): string {
+  if (v === null) return "—";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "string") return v;
+  switch (format) {
+    case "params":
+      return formatParams(v);
+    case "count":
+      return formatCount(v);
+    case "gib":
+      return `${v.toFixed(1)} GiB`;
+    default:
+      return String(v);
+  }
+}
+
+export interface ModelPage {
+  id: string;
+  title: string;
+  overview: string;
+  spec: Array<{ label: string; value: string }>;
+  behaviour: string[];
+  sources: Array<{ title: string; url: string; date: string }>;
+}
+
+function safeUrl(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The model page: overview, spec table, how its memory behaves, and sources. */
+export function modelPage(name: string): ModelPage {
+  const m: ModelEntry = findModel(name);
+  const r = m.record;
+  const layers = m.arch.layers;
+  const kinds = new Map<string, number>();
+  for (const l of layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
+  const kvPerToken = layers.reduce((s, l) => s + l.mixers.reduce((t, x) => t + kvBytesPerToken(x, 2), 0), 0);
+  const behaviour = [
+    `Layers: ${[...kinds].map(([d, n]) => `${n} × ${d}`).join("; ")}.`,
+    kvPerToken > 0 ? `KV cache at 16-bit: ${formatBytes(kvPerToken)} per token over all layers before window limits (${formatBytes(kvPerToken * 32768)} for 32K tokens).` : "No layer keeps a per-token KV cache.",
+    ...(layers.some((l) => l.mixers.some((x) => x.kind === "sliding" || x.kind === "chunked")) ? ["Sliding-window / chunked layers hold at most their window of tokens, so long contexts grow memory only on the global layers."] : []),
+    ...(layers.some((l) => l.mixers.some((x) => x.kind === "gdn" || x.kind === "kda" || x.kind === "mamba2" || x.kind === "mamba1")) ? ["Linear-attention / SSM layers keep a fixed-size state per sequence: constant in context, linear in concurrency."] : []),
+    ...(layers.some((l) => l.mixers.some((x) => x.kind === "mla")) ? ["MLA caches one compressed latent per token, not per-head K and V."] : []),
+    ...(m.params.active !== m.params.total ? [`Mixture of experts: all ${formatParams(m.params.total)} parameters are resident; ${formatParams(m.params.active)} are read per token, which sets decode speed.`] : []),
+    r.notes,
+  ];
+  return {
+    id: r.id,
+    title: r.name,
+    overview: `${r.name} by ${r.company} (${r.family} family), released ${r.releaseDate}: ${formatParams(m.params.total)} parameters${m.params.active !== m.params.total ? `, ${formatParams(m.params.active)} active` : ""}, ${formatCount(r.contextWindow)}-token context, ${r.license} license.`,
+    spec: MODEL_FIELDS.map((f) => ({ label: f.label, value: formatField(f.format, f.value(m)) })),
+    behaviour,
+    sources: [...r.sources.map((x) => ({ title: x.what, url: x.url, date: x.date })), { title: "Published parameter count", url: r.params.source, date: r.sources[0]?.date ?? "" }]
+      .map((x) => ({ title: x.title, url: safeUrl(x.url), date: x.date }))
+      .filter((s): s is { title: string; url: string; date: string } => s.url !== null),
+  };
+}
+
+/** One row of the GPU comparison. */
+export interface GpuRow {
+  id: string;
+  name: string;
+  vendor: GpuRecord["vendor"];
+  class: GpuRecord["class"];
+  vramGiB: number;
+  requiredGiB: number | null;
+  status: Status | "Unsupported";
+  headroomGiB: number | null;
+  maxConcurrency: number | null;
+  tokensPerSecond: number | null;
+  reason: string | null;
+}
+
+export type GpuSortKey = "name" | "vramGiB" | "requiredGiB" | "status" | "headroomGiB" | "maxConcurrency" | "tokensPerSecond";
+
+const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, OOM: 2, Unsupported: 3 };
+
+/** Every catalog GPU for the current setup, filtered by class and vendor and sorted. */
+export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: string } = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
+  let rows: GpuRow[];
+  try {
+    rows = compareGpus({ model: s.model, quant: s.quant, runtime: s.runtime, kvDtype: s.kvDtype, gpus: s.gpus, ctx: s.ctx, batch: s.batch, gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null }).map((r) => ({
+      id: r.gpu.id,
+      name: r.gpu.name,
+      vendor: r.gpu.vendor,
+      class: r.gpu.class,
+      vramGiB: toGiB(r.gpu.memoryBytes),
+      requiredGiB: r.estimate ? toGiB(r.estimate.perGpu.totalBytes) : null,
+      status: r.status ?? "Unsupported",
+      headroomGiB: r.estimate?.headroomBytes !== undefined ? toGiB(r.estimate.headroomBytes) : null,
+      maxConcurrency: r.estimate?.maxConcurrency ?? null,
+      tokensPerSecond: r.tokensPerSecond ?? null,
+      reason: r.error ?? null,
+    }));
+  } catch (err) {
+    if (isFitError(err)) return { ok: false, error: err.message };
+    throw err;
+  }
+  const kept = rows.filter((r) => (!filter.vendor || r.vendor === filter.vendor) && (!filter.class || r.class === filter.class));
+  const value = (r: GpuRow): number | string => (sort.key === "name" ? r.name.toLowerCase() : sort.key === "status" ? STATUS_ORDER[r.status] : (r[sort.key] ?? -Infinity));
+  return kept.sort((a, b) => {
+    const va = value(a);
+    const vb = value(b);
+    const c = va < vb ? -1 : va > vb ? 1 : 0;
+    return (sort.descending ? -c : c) || a.name.localeCompare(b.name);
+  });
+}
+
+/** GPU vendors and classes present in the catalog, for the comparison filters. */
+export function gpuFacets(): { vendors: string[]; classes: string[] } {
+  const gpus = catalog().gpus;
+  return { vendors: [...new Set(gpus.map((g) => g.vendor))].sort(), classes: [...new Set(gpus.map((g) => g.class))].sort() };
+}
+
+/** The model's own id and display name, when the name resolves. */
+export function modelLabel(name: string): { id: string; name: string; contextWindow: number } | null {
+  try {
+    const m = findModel(name);
+    return { id: m.record.id, name: m.record.name, contextWindow: m.record.contextWindow };
+  } catch {
+    return null;
+  }
+}
+
+/** The GPU's own id and display name, when the name resolves. */
+export function gpuLabel(name: string): { id: string; name: string } | null {
+  try {
+    const g = findGpu(name);
+    return { id: g.id, name: g.name };
+  } catch {
+    return null;
+  }
+}

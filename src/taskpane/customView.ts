@@ -1,0 +1,183 @@
+// "Add model" (paste or pick a config.json, preview what the estimator derives,
+// save) and "Add GPU". In Excel the entries live in the workbook's settings, so
+// everyone who opens it sees them; in a browser they last for the session.
+import { setCustomEntries } from "../core/catalog";
+import { importModel } from "../core/configImport";
+import { buildCustomEntries, customModelInput, type CustomInputs } from "../core/customStore";
+import { isFitError } from "../core/errors";
+import { MODEL_FIELDS } from "../core/spec";
+import { formatParams } from "../core/units";
+import { formatField } from "./calculatorModel";
+import { saveCustom, type SettingsLike } from "./customSettings";
+import { h, replace, uid } from "./dom";
+
+export interface CustomView {
+  root: HTMLElement;
+}
+
+function field(label: string, control: HTMLInputElement | HTMLTextAreaElement, hint?: string): HTMLElement {
+  const id = control.id || uid("f");
+  control.id = id;
+  return h("div", { class: "field wide" }, h("label", { for: id }, label), control, hint ? h("span", { class: "hint" }, hint) : null);
+}
+
+function readFile(input: HTMLInputElement, into: HTMLTextAreaElement | null, then: (text: string) => void): void {
+  const f = input.files?.[0];
+  if (!f) return;
+  // config.json is a few KiB; refuse anything that cannot be one before reading it.
+  if (f.size > 8 * 1024 * 1024) {
+    then("");
+    return;
+  }
+  void f.text().then((t) => {
+    if (into) into.value = t;
+    then(t);
+  });
+}
+
+/** A positive number from a text box, or undefined when blank; NaN marks bad input. */
+function optionalNumber(el: HTMLInputElement): number | undefined {
+  const raw = el.value.replace(/[,_\s]/g, "");
+  if (raw === "") return undefined;
+  const m = /^(\d+(?:\.\d+)?)([bBmMtT])?$/.exec(raw);
+  if (!m) return NaN;
+  const scale = { b: 1e9, m: 1e6, t: 1e12 }[(m[2] ?? "").toLowerCase() as "b" | "m" | "t"] ?? 1;
+  return Number(m[1]) * scale;
+}
+
+/** The custom models and GPUs panel; `initial` is what the workbook already holds. */
+export function customView(settings: SettingsLike | null, initial: CustomInputs, onChange: () => void, recalc: () => Promise<void>): CustomView {
+  let current: CustomInputs = { models: [...initial.models], gpus: [...initial.gpus] };
+  const status = h("p", { role: "status", "aria-live": "polite", "data-testid": "custom-status" });
+  const list = h("ul", { class: "notes", "data-testid": "custom-list" });
+
+  const persist = async (next: CustomInputs, done: string): Promise<boolean> => {
+    try {
+      if (settings) {
+        await saveCustom(settings, next);
+        await recalc();
+      } else setCustomEntries(buildCustomEntries(next));
+      current = next;
+      status.className = "";
+      status.textContent = settings ? `${done} Saved in this workbook.` : `${done} Available until you close this page (no workbook to save it in).`;
+      renderList();
+      onChange();
+      return true;
+    } catch (e) {
+      status.className = "error";
+      status.textContent = isFitError(e) || e instanceof Error ? e.message : String(e);
+      return false;
+    }
+  };
+
+  const renderList = () => {
+    const items = [
+      ...current.models.map((m, i) => ({ label: `Model: ${m.name ?? m.id ?? String(m.config.model_type)}`, remove: () => ({ ...current, models: current.models.filter((_, j) => j !== i) }) })),
+      ...current.gpus.map((g, i) => ({ label: `GPU: ${g.name} (${g.memoryGiB} GiB)`, remove: () => ({ ...current, gpus: current.gpus.filter((_, j) => j !== i) }) })),
+    ];
+    replace(list, ...(items.length ? items.map((it) => h("li", {}, it.label, " ", h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"))) : [h("li", {}, "No custom models or GPUs yet.")]));
+  };
+
+  // --- Add model
+  const config = h("textarea", { id: uid("config"), spellcheck: "false", placeholder: '{ "model_type": "qwen3", "hidden_size": 4096, … }', "data-testid": "config-text" });
+  const configFile = h("input", { type: "file", accept: ".json,application/json", id: uid("config-file") });
+  const indexFile = h("input", { type: "file", accept: ".json,application/json", id: uid("index-file") });
+  let indexText: string | undefined;
+  configFile.addEventListener("change", () => readFile(configFile, config, () => preview()));
+  indexFile.addEventListener("change", () => readFile(indexFile, null, (t) => {
+    indexText = t || undefined;
+    preview();
+  }));
+  const name = h("input", { type: "text", id: uid("name"), placeholder: "e.g. My fine-tune 8B", "data-testid": "custom-name" });
+  const stated = h("input", { type: "text", id: uid("stated"), inputmode: "decimal", placeholder: "e.g. 8.2B (optional)" });
+  const previewEl = h("div", { "data-testid": "custom-preview" });
+  const save = h("button", { type: "button", class: "btn primary", disabled: true, "data-testid": "custom-save" }, settings ? "Save to workbook" : "Use this model");
+
+  const input = () => ({ config: config.value, index: indexText, name: name.value.trim() || undefined, statedParams: optionalNumber(stated) });
+  function preview(): void {
+    save.disabled = true;
+    if (!config.value.trim()) {
+      replace(previewEl);
+      return;
+    }
+    const inp = input();
+    if (Number.isNaN(inp.statedParams)) {
+      replace(previewEl, h("p", { class: "error" }, "Stated parameters must be a number such as 8.2B or 8200000000."));
+      return;
+    }
+    try {
+      const m = importModel(inp);
+      const warn = inp.statedParams && Math.abs(m.params.total / inp.statedParams - 1) > 0.02 ? `The derived ${formatParams(m.params.total)} parameters differ from the stated ${formatParams(inp.statedParams)} by ${((m.params.total / inp.statedParams - 1) * 100).toFixed(1)}%: check the config (a vision tower or MTP layers may be counted differently).` : null;
+      replace(
+        previewEl,
+        h("p", {}, `Derived: ${formatParams(m.params.total)} parameters (${formatParams(m.params.active)} active), ${m.arch.layers.length} layers.`),
+        warn ? h("p", { class: "warn", role: "alert" }, warn) : null,
+        h("div", { class: "table-wrap" }, h("table", { class: "grid spec" }, h("tbody", {}, ...MODEL_FIELDS.map((f) => h("tr", {}, h("th", { scope: "row" }, f.label), h("td", {}, formatField(f.format, f.value(m)))))))),
+      );
+      save.disabled = false;
+    } catch (e) {
+      if (!isFitError(e)) throw e;
+      replace(previewEl, h("p", { class: "error", role: "alert" }, e.message));
+    }
+  }
+  for (const el of [config, name, stated]) el.addEventListener("input", preview);
+  save.addEventListener("click", async () => {
+    let entry;
+    try {
+      entry = customModelInput(input());
+    } catch (e) {
+      status.className = "error";
+      status.textContent = (e as Error).message;
+      return;
+    }
+    const ok = await persist({ ...current, models: [...current.models.filter((m) => (m.name ?? m.id) !== (entry.name ?? entry.id)), entry] }, `Added ${entry.name ?? entry.id ?? "the model"}; FIT functions and the calculator know it by that name.`);
+    if (ok) {
+      config.value = "";
+      replace(previewEl);
+      save.disabled = true;
+    }
+  });
+
+  // --- Add GPU
+  const gName = h("input", { type: "text", id: uid("gpu-name"), placeholder: "e.g. Lab A6000 48GB", "data-testid": "gpu-name" });
+  const gMem = h("input", { type: "text", id: uid("gpu-mem"), inputmode: "decimal", placeholder: "GiB as nvidia-smi reports ÷ 1024", "data-testid": "gpu-mem" });
+  const gBw = h("input", { type: "text", id: uid("gpu-bw"), inputmode: "decimal", placeholder: "GB/s", "data-testid": "gpu-bw" });
+  const gTf = h("input", { type: "text", id: uid("gpu-tf"), inputmode: "decimal", placeholder: "optional" });
+  const addGpu = h("button", { type: "button", class: "btn primary", "data-testid": "gpu-save" }, settings ? "Save GPU to workbook" : "Use this GPU");
+  addGpu.addEventListener("click", () => {
+    const mem = Number(gMem.value);
+    const bw = Number(gBw.value);
+    const tf = gTf.value.trim() === "" ? null : Number(gTf.value);
+    if (!gName.value.trim() || !(mem > 0) || !(bw > 0) || (tf !== null && !(tf > 0))) {
+      status.className = "error";
+      status.textContent = "A GPU needs a name, its memory in GiB and its bandwidth in GB/s (positive numbers).";
+      return;
+    }
+    const gpu = { name: gName.value.trim(), memoryGiB: mem, bandwidthGBs: bw, bf16Tflops: tf };
+    void persist({ ...current, gpus: [...current.gpus.filter((g) => g.name !== gpu.name), gpu] }, `Added GPU ${gpu.name}.`).then((ok) => {
+      if (ok) for (const el of [gName, gMem, gBw, gTf]) el.value = "";
+    });
+  });
+
+  renderList();
+  const root = h(
+    "div",
+    {},
+    h("h2", {}, "Add a model from its config.json"),
+    h("p", { class: "hint" }, "Paste the model's config.json from Hugging Face (or pick the file). The estimator derives every layer from it; nothing is guessed. Optionally add model.safetensors.index.json to pin the exact weight size."),
+    field("config.json", config),
+    field("…or pick config.json", configFile),
+    field("model.safetensors.index.json (optional)", indexFile),
+    field("Name", name, "How you will refer to it in FIT formulas; must not clash with a catalog model."),
+    field("Stated parameters (optional)", stated, "From the model card, to check the derived count."),
+    previewEl,
+    h("div", { class: "actions" }, save),
+    h("h2", {}, "Add a GPU"),
+    h("div", { class: "form" }, field("Name", gName), field("Memory (GiB, as the driver reports it)", gMem), field("Bandwidth (GB/s)", gBw), field("BF16 dense TFLOPS", gTf)),
+    h("div", { class: "actions" }, addGpu),
+    status,
+    h("h2", {}, settings ? "In this workbook" : "In this session"),
+    list,
+  );
+  return { root };
+}

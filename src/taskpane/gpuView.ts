@@ -1,0 +1,79 @@
+// The GPU comparison: every catalog GPU for the current setup, filterable by
+// vendor and class, sortable by any column.
+import { formatCount } from "../core/units";
+import { h, replace, uid } from "./dom";
+import { gpuComparison, gpuFacets, type CalcState, type GpuRow, type GpuSortKey } from "./calculatorModel";
+
+const COLUMNS: Array<{ key: GpuSortKey; label: string; cell: (r: GpuRow) => string }> = [
+  { key: "name", label: "GPU", cell: (r) => r.name },
+  { key: "vramGiB", label: "VRAM GiB", cell: (r) => r.vramGiB.toFixed(1) },
+  { key: "requiredGiB", label: "Required GiB", cell: (r) => (r.requiredGiB === null ? "—" : r.requiredGiB.toFixed(2)) },
+  { key: "status", label: "Status", cell: (r) => r.status },
+  { key: "headroomGiB", label: "Headroom GiB", cell: (r) => (r.headroomGiB === null ? "—" : r.headroomGiB.toFixed(2)) },
+  { key: "maxConcurrency", label: "Max concurrency", cell: (r) => (r.maxConcurrency === null ? "—" : r.maxConcurrency.toFixed(1)) },
+  { key: "tokensPerSecond", label: "Tokens/s", cell: (r) => (r.tokensPerSecond === null ? "—" : formatCount(r.tokensPerSecond)) },
+];
+
+/** The comparison rows as a plain table (header + rows) for Copy / CSV. */
+export function gpuTable(rows: GpuRow[]): string[][] {
+  return [COLUMNS.map((c) => c.label), ...rows.map((r) => COLUMNS.map((c) => c.cell(r)))];
+}
+
+export interface GpuView {
+  root: HTMLElement;
+  refresh(): void;
+  rows(): GpuRow[];
+}
+
+/** The comparison panel for the shared form state. */
+export function gpuView(state: CalcState, actions: HTMLElement): GpuView {
+  const facets = gpuFacets();
+  const filter: { vendor?: string; class?: string } = {};
+  let sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true };
+  let current: GpuRow[] = [];
+  const vendorId = uid("vendor");
+  const classId = uid("class");
+  const vendor = h("select", { id: vendorId, onchange: () => { filter.vendor = vendor.value || undefined; refresh(); } }, h("option", { value: "" }, "All vendors"), ...facets.vendors.map((v) => h("option", { value: v }, v)));
+  const cls = h("select", { id: classId, onchange: () => { filter.class = cls.value || undefined; refresh(); } }, h("option", { value: "" }, "All classes"), ...facets.classes.map((v) => h("option", { value: v }, v)));
+  const summary = h("p", { class: "hint", "aria-live": "polite" });
+  const table = h("table", { class: "grid", "data-testid": "gpu-table" });
+  const refresh = () => {
+    const rows = gpuComparison(state, filter, sort);
+    if (!Array.isArray(rows)) {
+      current = [];
+      replace(table);
+      replace(summary, h("span", { class: "error", role: "alert" }, rows.error));
+      return;
+    }
+    current = rows;
+    const fits = rows.filter((r) => r.status === "Fits" || r.status === "Tight").length;
+    summary.textContent = `${state.model} · ${state.quant} · ${state.runtime} · ${formatCount(state.ctx)} tokens × ${state.batch}${state.gpus > 1 ? ` · ${state.gpus} GPUs each` : ""}: ${fits} of ${rows.length} GPUs fit.`;
+    const head = h(
+      "tr",
+      {},
+      ...COLUMNS.map((c) =>
+        h(
+          "th",
+          { scope: "col", "aria-sort": sort.key === c.key ? (sort.descending ? "descending" : "ascending") : "none" },
+          h("button", { type: "button", onclick: () => { sort = { key: c.key, descending: sort.key === c.key ? !sort.descending : c.key !== "name" && c.key !== "status" }; refresh(); } }, c.label, sort.key === c.key ? (sort.descending ? " ↓" : " ↑") : ""),
+        ),
+      ),
+    );
+    replace(
+      table,
+      h("caption", { class: "visually-hidden" }, "GPU comparison for the current setup"),
+      h("thead", {}, head),
+      h("tbody", {}, ...rows.map((r) => h("tr", { title: r.reason ?? undefined }, ...COLUMNS.map((c) => (c.key === "status" ? h("td", {}, h("span", { class: `verdict ${r.status}` }, r.status)) : h("td", {}, c.cell(r))))))),
+    );
+  };
+  const root = h(
+    "div",
+    {},
+    h("h2", {}, "GPU comparison"),
+    h("div", { class: "filters" }, h("label", { class: "visually-hidden", for: vendorId }, "Vendor"), vendor, h("label", { class: "visually-hidden", for: classId }, "Class"), cls),
+    summary,
+    actions,
+    h("div", { class: "table-wrap" }, table),
+  );
+  return { root, refresh, rows: () => current };
+}

@@ -1,0 +1,114 @@
+// The production build for hosting: `ADDIN_BASE_URL=… npm run release` writes
+// an add-in with no localhost left, the CSP on the pages, functions.json that
+// matches the source, and the manifest still readable. Without ADDIN_BASE_URL a
+// release build refuses to run.
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
+
+const ROOT = path.resolve(__dirname, "..");
+const WEBPACK = path.join(ROOT, "node_modules/webpack-cli/bin/cli.js");
+const BASE = "https://example.org/fitmygpu/";
+let out: string;
+
+beforeAll(() => {
+  out = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-dist-"));
+  execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out], {
+    cwd: ROOT,
+    env: { ...process.env, ADDIN_BASE_URL: BASE },
+    stdio: "pipe",
+  });
+}, 300_000);
+
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
+
+describe("production build", () => {
+  test("writes every file the manifest points at", () => {
+    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const m of read("manifest.xml").matchAll(/https:\/\/example\.org\/fitmygpu\/([^"<]+)/g)) expect(fs.existsSync(path.join(out, m[1]))).toBe(true);
+  });
+
+  test("no localhost remains in the manifest; AppDomains and SupportUrl are the host's", () => {
+    const xml = read("manifest.xml");
+    expect(xml).not.toMatch(/localhost/);
+    expect(xml).toMatch(/<AppDomain>https:\/\/example\.org<\/AppDomain>|<AppDomain>https:\/\/example\.org\/fitmygpu<\/AppDomain>/);
+    expect(xml).toContain(`<SupportUrl DefaultValue="${BASE}support.html"/>`);
+    expect(xml).toContain(`<bt:Url id="Taskpane.Url" DefaultValue="${BASE}taskpane.html"/>`);
+    const info = execFileSync(process.execPath, [path.join(ROOT, "node_modules/office-addin-manifest/cli.js"), "info", path.join(out, "manifest.xml")], { encoding: "utf8" });
+    expect(info).toContain(`Source Location: ${BASE}taskpane.html`);
+  });
+
+  test("the pages carry a strict Content-Security-Policy and load no inline script", () => {
+    for (const page of ["taskpane.html", "support.html"]) {
+      const html = read(page);
+      const csp = /<meta http-equiv="?Content-Security-Policy"? content="([^"]+)"/.exec(html)?.[1];
+      expect(csp).toBeDefined();
+      const directives = Object.fromEntries(csp!.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+      expect(directives["default-src"]).toEqual(["'self'"]);
+      expect(directives["object-src"]).toEqual(["'none'"]);
+      for (const v of Object.values(directives).flat()) expect(v).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+      if (page === "taskpane.html") {
+        expect(directives["script-src"]).toEqual(["'self'", "https://appsforoffice.microsoft.com"]);
+        expect(directives["connect-src"]).toEqual(["'self'", "https://appsforoffice.microsoft.com"]);
+      }
+      // Every <script> has a src (no inline code), and only office.js comes from elsewhere.
+      const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+      for (const [, attrs, body] of scripts) {
+        expect(body.trim()).toBe("");
+        const src = /src="?([^"\s>]+)/.exec(attrs)?.[1] ?? "";
+        expect(src === "https://appsforoffice.microsoft.com/lib/1/hosted/office.js" || !/^[a-z]+:/i.test(src)).toBe(true);
+      }
+    }
+  });
+
+  test("the bundles make no network calls and use no eval", () => {
+    for (const f of ["taskpane.js", "functions.js"]) {
+      const js = read(f);
+      expect(js).not.toMatch(/\bfetch\(|XMLHttpRequest|new WebSocket|sendBeacon|\beval\(/);
+      // zod's probe `new Function("")` is the only one, and zod is configured jitless so it never runs.
+      expect(js).not.toMatch(/new Function\((?!""\))/);
+    }
+  });
+
+  test("functions.json is what the source's JSDoc generates, and functions.js registers every id", async () => {
+    const r = await generateCustomFunctionsMetadata([path.join(ROOT, "src/functions/functions.ts")], false);
+    expect(JSON.parse(read("functions.json"))).toEqual(JSON.parse(r.metadataJson));
+    const js = read("functions.js");
+    for (const f of JSON.parse(r.metadataJson).functions) expect(js).toContain(`CustomFunctions.associate("${f.id}"`);
+    // The task pane bundle carries the same registrations: one runtime, one copy of the core.
+    const pane = read("taskpane.js");
+    for (const f of JSON.parse(r.metadataJson).functions) expect(pane).toContain(`CustomFunctions.associate("${f.id}"`);
+  });
+
+  test("a release build without ADDIN_BASE_URL fails with a message", () => {
+    const env = { ...process.env };
+    delete env.ADDIN_BASE_URL;
+    const r = spawnSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", path.join(out, "never")], { cwd: ROOT, env, encoding: "utf8" });
+    expect(r.status).not.toBe(0);
+    expect(`${r.stdout}${r.stderr}`).toMatch(/Release build needs ADDIN_BASE_URL/);
+    expect(fs.existsSync(path.join(out, "never", "manifest.xml"))).toBe(false);
+  });
+
+  test("ADDIN_BASE_URL must be an https URL of a real host", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { addinBaseUrl } = require("../scripts/addinUrls") as { addinBaseUrl: (o: object) => string };
+    const withEnv = (v: string) => {
+      const prev = process.env.ADDIN_BASE_URL;
+      process.env.ADDIN_BASE_URL = v;
+      try {
+        return addinBaseUrl({ release: true });
+      } finally {
+        if (prev === undefined) delete process.env.ADDIN_BASE_URL;
+        else process.env.ADDIN_BASE_URL = prev;
+      }
+    };
+    expect(withEnv("https://example.org/app")).toBe("https://example.org/app/");
+    expect(() => withEnv("http://example.org/")).toThrow(/https/);
+    expect(() => withEnv("https://localhost:3000/")).toThrow(/public host/);
+    expect(() => withEnv("not a url")).toThrow(/not a URL/);
+  });
+});
