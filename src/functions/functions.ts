@@ -9,7 +9,7 @@ import { fail } from "../core/errors";
 import { compareGpus, evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf } from "../core/estimate";
 import { GPU_FIELDS, MODEL_FIELDS, gpuField, modelField } from "../core/spec";
 import { toGiB } from "../core/units";
-import { lift, requiredText, single, table, text } from "./cellArgs";
+import { isBlank, lift, requiredText, single, table, text } from "./cellArgs";
 import { batchOf, ctxOf, quantForKv, setupInput } from "./setupArgs";
 
 // Outside Office (the standalone calculator page without office.js) the
@@ -250,8 +250,7 @@ export function toks(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][]
  * @returns The field's value, or the spec table.
  */
 export function model(model: any[][], field?: any[][]): any[][] {
-  const noField = field === null || field === undefined || (Array.isArray(field) && field.length === 1 && field[0].length === 1 && (field[0][0] === "" || field[0][0] === null));
-  if (noField) {
+  if (omitted(field)) {
     return table(() => {
       const m = findModel(requiredText("model", single("model", model)));
       return [["Field", "Value"], ...MODEL_FIELDS.map((f) => [f.key, cellValue(f.value(m))])];
@@ -268,8 +267,7 @@ export function model(model: any[][], field?: any[][]): any[][] {
  * @returns The field's value, or the spec table.
  */
 export function gpu(gpu: any[][], field?: any[][]): any[][] {
-  const noField = field === null || field === undefined || (Array.isArray(field) && field.length === 1 && field[0].length === 1 && (field[0][0] === "" || field[0][0] === null));
-  if (noField) {
+  if (omitted(field)) {
     return table(() => {
       const g = findGpu(requiredText("gpu", single("gpu", gpu)));
       return [["Field", "Value"], ...GPU_FIELDS.map((f) => [f.key, cellValue(f.value(g))])];
@@ -354,6 +352,11 @@ export function compare(model: string, quant: string, ctx?: number, batch?: numb
     }
     return rows;
   });
+}
+
+/** An optional argument left out, or a single blank cell. */
+function omitted(a: any[][] | null | undefined): boolean {
+  return a === null || a === undefined || (a.length === 1 && a[0].length === 1 && isBlank(a[0][0]));
 }
 
 /** A spec value as a cell: null (not applicable) shows as an empty string. */

@@ -36,9 +36,11 @@ function toast(message: string): void {
   window.setTimeout(() => el.classList.remove("show"), 4000);
 }
 
+/** Dark or light from the Office theme; outside Office (or where Office has no theme), from the OS. */
 function theme(): void {
   const t = typeof Office !== "undefined" ? Office.context?.officeTheme : undefined;
-  if (t) document.documentElement.dataset.theme = t.isDarkTheme ? "dark" : "light";
+  const dark = t ? t.isDarkTheme : window.matchMedia?.("(prefers-color-scheme: dark)").matches === true;
+  document.documentElement.dataset.theme = dark ? "dark" : "light";
 }
 
 function tabs(onShow: (panel: string) => void): void {
