@@ -1,0 +1,123 @@
+// The pane's view model: what the calculator, the model page and the GPU
+// comparison show, computed without a browser.
+import { estimate, maxBatch, maxContext } from "../src/core/estimate";
+import { catalog } from "../src/core/catalog";
+import { calculate, contextWarning, DEFAULT_STATE, gpuComparison, hasGpuUtil, kvDtypesFor, modelPage, quantsFor, searchGpus, searchModels, type CalcState } from "../src/taskpane/calculatorModel";
+
+const state = (over: Partial<CalcState> = {}): CalcState => ({ ...DEFAULT_STATE, ...over });
+
+describe("calculator", () => {
+  test("the verdict and every figure agree with the core", () => {
+    const s = state({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp", ctx: 32768, gpu: "rtx 4090" });
+    const r = calculate(s);
+    if (!r.ok) throw new Error(r.error);
+    const input = { model: s.model, quant: s.quant, runtime: s.runtime, kvDtype: s.kvDtype, gpu: s.gpu, gpus: s.gpus, ctx: s.ctx, batch: s.batch };
+    const e = estimate(input);
+    expect(r.requiredBytes).toBe(e.perGpu.totalBytes);
+    expect(r.headroomBytes).toBe(e.headroomBytes);
+    expect(r.maxContext).toBe(maxContext(input));
+    expect(r.maxConcurrency).toBe(maxBatch(input));
+    expect(r.terms.reduce((t, x) => t + x.bytes, 0)).toBeCloseTo(r.requiredBytes, 0);
+    expect(r.explain.map((x) => x.label)).toContain("KV cache");
+    expect(r.explain.every((x) => x.formula.length > 10)).toBe(true);
+    expect(["Fits", "Tight", "OOM"]).toContain(r.status);
+  });
+
+  test("bad input comes back as the core's message, not an exception", () => {
+    const r = calculate(state({ model: "qwen35" }));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/Unknown model 'qwen35'\. Did you mean/);
+    const kv = calculate(state({ runtime: "llama.cpp", kvDtype: "fp8" }));
+    expect(kv.ok).toBe(false);
+  });
+
+  test("GPU memory share only applies to vLLM and SGLang, and changes the budget there", () => {
+    expect(hasGpuUtil("vllm")).toBe(true);
+    expect(hasGpuUtil("sglang")).toBe(true);
+    expect(hasGpuUtil("llama.cpp")).toBe(false);
+    const a = calculate(state({ runtime: "vllm", quant: "bf16", gpuUtil: 0.9 }));
+    const b = calculate(state({ runtime: "vllm", quant: "bf16", gpuUtil: 0.5 }));
+    if (!a.ok || !b.ok) throw new Error("expected results");
+    expect(b.budgetBytes).toBeLessThan(a.budgetBytes);
+    const c = calculate(state({ runtime: "llama.cpp", gpuUtil: 0.5 }));
+    const d = calculate(state({ runtime: "llama.cpp", gpuUtil: null }));
+    if (!c.ok || !d.ok) throw new Error("expected results");
+    expect(c.budgetBytes).toBe(d.budgetBytes);
+  });
+
+  test("engine choices narrow the quant and KV lists", () => {
+    expect(quantsFor("llama.cpp")).toContain("q4_k_m");
+    expect(quantsFor("llama.cpp")).not.toContain("awq");
+    expect(quantsFor("vllm")).toContain("awq");
+    expect(kvDtypesFor("llama.cpp")).not.toContain("fp8");
+    expect(kvDtypesFor("vllm")).toContain("fp8");
+  });
+
+  test("a context above the model's window is warned about", () => {
+    expect(contextWarning("qwen3-8b", 4096)).toBeNull();
+    expect(contextWarning("qwen3-8b", 2_000_000)).toMatch(/above Qwen3-8B's context window/);
+    expect(contextWarning("not-a-model", 2_000_000)).toBeNull();
+  });
+});
+
+describe("pickers", () => {
+  test("search by name, company and Hugging Face id, best first", () => {
+    expect(searchModels("llama 3.1 8b")[0].id).toMatch(/^llama-3\.1-8b/);
+    expect(searchModels("Qwen/Qwen3-8B")[0].id).toBe("qwen3-8b");
+    expect(searchModels("deepseek").every((o) => /deepseek/i.test(o.label + o.detail))).toBe(true);
+    expect(searchModels("").length).toBeGreaterThan(10);
+    expect(searchModels("zzzz-nothing")).toEqual([]);
+    expect(searchGpus("4090")[0].label).toMatch(/4090/);
+    expect(searchGpus("apple").every((o) => /Apple/.test(o.detail))).toBe(true);
+  });
+});
+
+describe("GPU comparison", () => {
+  const s = state({ model: "qwen3-32b", quant: "awq", runtime: "vllm", ctx: 8192 });
+
+  test("one row per catalog GPU, filterable by vendor and class", () => {
+    const all = gpuComparison(s);
+    if (!Array.isArray(all)) throw new Error(all.error);
+    expect(all.length).toBe(catalog().gpus.length);
+    const amd = gpuComparison(s, { vendor: "AMD" });
+    if (!Array.isArray(amd)) throw new Error(amd.error);
+    expect(amd.length).toBeGreaterThan(0);
+    expect(amd.every((r) => r.vendor === "AMD")).toBe(true);
+    const dc = gpuComparison(s, { class: "datacenter" });
+    if (!Array.isArray(dc)) throw new Error(dc.error);
+    expect(dc.every((r) => r.class === "datacenter")).toBe(true);
+    // vLLM does not run on Apple silicon: those rows say so, with the reason.
+    const apple = all.filter((r) => r.vendor === "Apple");
+    expect(apple.every((r) => r.status === "Unsupported" && /Apple silicon/.test(r.reason ?? ""))).toBe(true);
+  });
+
+  test("sorts by any column, both ways", () => {
+    const up = gpuComparison(s, {}, { key: "vramGiB", descending: false });
+    const down = gpuComparison(s, {}, { key: "vramGiB", descending: true });
+    if (!Array.isArray(up) || !Array.isArray(down)) throw new Error("expected rows");
+    for (let i = 1; i < up.length; i++) expect(up[i].vramGiB).toBeGreaterThanOrEqual(up[i - 1].vramGiB);
+    for (let i = 1; i < down.length; i++) expect(down[i].vramGiB).toBeLessThanOrEqual(down[i - 1].vramGiB);
+    const byStatus = gpuComparison(s, {}, { key: "status", descending: false });
+    if (!Array.isArray(byStatus)) throw new Error("expected rows");
+    const order = ["Fits", "Tight", "OOM", "Unsupported"];
+    for (let i = 1; i < byStatus.length; i++) expect(order.indexOf(byStatus[i].status)).toBeGreaterThanOrEqual(order.indexOf(byStatus[i - 1].status));
+  });
+
+  test("a bad setup is one message, not 67 errors", () => {
+    const r = gpuComparison(state({ model: "qwen35" }));
+    expect(Array.isArray(r)).toBe(false);
+  });
+});
+
+describe("model page", () => {
+  test("overview, spec table, memory behaviour and https sources", () => {
+    const p = modelPage("qwen3.5-35b-a3b");
+    expect(p.title).toBe(catalog().index.model.map.get("qwen3.5-35b-a3b")!.record.name);
+    const labels = p.spec.map((x) => x.label);
+    for (const l of ["Company", "Family", "Release date", "Architecture", "License", "Modality", "Context window (tokens)", "Total parameters", "Active parameters", "Layers", "Hidden size", "Attention heads", "KV heads", "KV-bearing layers"]) expect(labels).toContain(l);
+    expect(p.behaviour.join(" ")).toMatch(/Gated DeltaNet/);
+    expect(p.behaviour.join(" ")).toMatch(/fixed-size state per sequence/);
+    expect(p.sources.length).toBeGreaterThan(0);
+    for (const src of p.sources) expect(src.url).toMatch(/^https?:\/\//);
+  });
+});
