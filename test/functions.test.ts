@@ -7,7 +7,8 @@ import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
 import * as functions from "../src/functions/functions";
 import { estimate, maxContext, minGpus } from "../src/core/estimate";
 import { GiB } from "../src/core/units";
-import { catalog } from "../src/core/catalog";
+import { catalog, clearCustomEntries } from "../src/core/catalog";
+import { customModelInput, registerCustom } from "../src/core/customStore";
 import { excelCaller, type Registered } from "../scripts/excelCall";
 import { renderFunctionDocs, exampleOf, type FunctionMeta } from "../scripts/functionDocs";
 import { StubError } from "./support/customFunctionsStub";
@@ -299,5 +300,22 @@ describe("bad input gets a specific Excel error, never a crash", () => {
     expect(gptq.message).toMatch(/does not run 'gptq' weights\. Supported on/);
     const apple = excelError(() => call("FITS", ["qwen3-8b", "m3 max", "bf16", 4096, 1, "vllm"]));
     expect(apple.message).toMatch(/Apple silicon/);
+  });
+});
+
+describe("custom models and GPUs from the workbook", () => {
+  afterAll(() => clearCustomEntries());
+
+  test("FIT functions resolve custom names like catalog names, and lists include them", () => {
+    const config = catalog().index.model.map.get("qwen3-8b")!.record.config;
+    registerCustom({ models: [customModelInput({ config, name: "Team Qwen FT" })], gpus: [{ name: "Lab card 40G", memoryGiB: 40, bandwidthGBs: 1000, bf16Tflops: 150 }] });
+    const catalogVram = one(call("VRAM", ["qwen3-8b", "bf16", 8192])) as number;
+    expect(one(call("VRAM", ["Team Qwen FT", "bf16", 8192]))).toBeCloseTo(catalogVram, 9);
+    expect(one(call("STATUS", ["team qwen ft", "Lab card 40G", "bf16", 8192]))).toBe("Fits");
+    expect((call("MODELS", ["team qwen ft"]) as string[][]).map((r) => r[0])).toEqual(["team-qwen-ft"]);
+    expect((call("GPUS", ["lab card"]) as string[][]).length).toBe(1);
+    clearCustomEntries();
+    const e = excelError(() => call("VRAM", ["Team Qwen FT", "bf16", 8192]));
+    expect(e.code).toBe("#N/A");
   });
 });
