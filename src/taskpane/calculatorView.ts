@@ -24,19 +24,26 @@ function select(label: string, values: string[], value: string, onChange: (v: st
   return { root: h("div", { class: "field" }, h("label", { for: id }, label), el, hint ? h("span", { class: "hint" }, hint) : null), el, setOptions };
 }
 
-function numberField(label: string, value: number, min: number, max: number, onChange: (v: number | null) => void, opts: { list?: string; step?: string; hint?: string } = {}): { root: HTMLElement; el: HTMLInputElement; message: HTMLElement } {
+function numberField(label: string, value: number | null, min: number, max: number, onChange: (v: number | null) => void, opts: { list?: string; step?: string; hint?: string; blank?: string } = {}): { root: HTMLElement; el: HTMLInputElement; message: HTMLElement } {
   const id = uid("num");
   const message = h("span", { class: "warn", id: `${id}-msg`, "aria-live": "polite" });
-  const el = h("input", { id, type: "text", inputmode: "numeric", value: String(value), list: opts.list, "aria-describedby": `${id}-msg` });
+  const el = h("input", { id, type: "text", inputmode: "numeric", value: value === null ? "" : String(value), placeholder: opts.blank, list: opts.list, "aria-describedby": `${id}-msg` });
   el.addEventListener("input", () => {
     const raw = el.value.replace(/[,_\s]/g, "");
+    // Fields with a `blank` meaning (the engine's default) accept an empty box as null.
+    if (raw === "" && opts.blank !== undefined) {
+      el.setAttribute("aria-invalid", "false");
+      message.textContent = "";
+      onChange(null);
+      return;
+    }
     const k = /^(\d+(?:\.\d+)?)([kKmM])$/.exec(raw);
     // "32k" and "1M" mean 32,768 and 1,048,576 tokens, as context sizes are quoted.
     const n = k ? Math.round(Number(k[1]) * (k[2].toLowerCase() === "k" ? 1024 : 1048576)) : opts.step === "any" ? Number(raw) : Number.parseInt(raw, 10);
     const ok = raw !== "" && Number.isFinite(n) && n >= min && n <= max && (opts.step === "any" || Number.isInteger(n)) && (k !== null || /^\d+(\.\d+)?$/.test(raw));
     el.setAttribute("aria-invalid", String(!ok));
     message.textContent = ok ? "" : `Enter a number from ${min} to ${formatCount(max)}.`;
-    onChange(ok ? n : null);
+    if (ok) onChange(n);
   });
   return { root: h("div", { class: "field" }, h("label", { for: id }, label), el, message, opts.hint ? h("span", { class: "hint" }, opts.hint) : null), el, message };
 }
@@ -97,11 +104,10 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
     state.gpus = v;
     recompute();
   });
-  const util = numberField("GPU memory share", state.gpuUtil ?? 0.9, 0.05, 1, (v) => {
-    if (v === null) return;
+  const util = numberField("GPU memory share", state.gpuUtil, 0.05, 1, (v) => {
     state.gpuUtil = v;
     recompute();
-  }, { step: "any", hint: "vLLM gpu_memory_utilization / SGLang mem_fraction_static (blank default 0.9 / engine's own)." });
+  }, { step: "any", blank: "engine default", hint: "vLLM gpu_memory_utilization (default 0.9) or SGLang mem_fraction_static (default from GPU size). Blank = the engine's default." });
   util.el.setAttribute("inputmode", "decimal");
   util.root.hidden = !hasGpuUtil(state.runtime);
 

@@ -30,7 +30,6 @@ export function gpuView(state: CalcState, actions: HTMLElement): GpuView {
   const facets = gpuFacets();
   const filter: { vendor?: string; class?: string } = {};
   let sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true };
-  let current: GpuRow[] = [];
   const vendorId = uid("vendor");
   const classId = uid("class");
   const vendor = h("select", { id: vendorId, onchange: () => { filter.vendor = vendor.value || undefined; refresh(); } }, h("option", { value: "" }, "All vendors"), ...facets.vendors.map((v) => h("option", { value: v }, v)));
@@ -40,12 +39,10 @@ export function gpuView(state: CalcState, actions: HTMLElement): GpuView {
   const refresh = () => {
     const rows = gpuComparison(state, filter, sort);
     if (!Array.isArray(rows)) {
-      current = [];
       replace(table);
       replace(summary, h("span", { class: "error", role: "alert" }, rows.error));
       return;
     }
-    current = rows;
     const fits = rows.filter((r) => r.status === "Fits" || r.status === "Tight").length;
     summary.textContent = `${state.model} · ${state.quant} · ${state.runtime} · ${formatCount(state.ctx)} tokens × ${state.batch}${state.gpus > 1 ? ` · ${state.gpus} GPUs each` : ""}: ${fits} of ${rows.length} GPUs fit.`;
     const head = h(
@@ -75,5 +72,6 @@ export function gpuView(state: CalcState, actions: HTMLElement): GpuView {
     actions,
     h("div", { class: "table-wrap" }, table),
   );
-  return { root, refresh, rows: () => current };
+  // Computed afresh: the calculator's "Insert GPU grid" asks for the rows while this panel may never have been shown (or is stale).
+  return { root, refresh, rows: () => { const rows = gpuComparison(state, filter, sort); return Array.isArray(rows) ? rows : []; } };
 }

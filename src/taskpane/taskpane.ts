@@ -5,7 +5,7 @@
 import "../functions/functions";
 import { calculate, DEFAULT_STATE, modelLabel, type CalcState } from "./calculatorModel";
 import { calculatorView } from "./calculatorView";
-import { h, replace } from "./dom";
+import { h, replace, uid } from "./dom";
 import type { ExcelLike } from "./excelAdapter";
 import { gpuTable, gpuView } from "./gpuView";
 import { renderModelPage } from "./modelView";
@@ -87,7 +87,7 @@ function exportButtons(title: string, rows: () => ExportCell[][]): HTMLElement {
 }
 
 function insertButtons(host: Host, kinds: Array<[InsertKind, string]>, gpus: () => string[]): HTMLElement {
-  const atSelection = h("input", { type: "checkbox", id: `at-sel-${kinds[0][0]}` });
+  const atSelection = h("input", { type: "checkbox", id: uid(`at-sel-${kinds[0][0]}`) });
   const run = async (kind: InsertKind, label: string, button: HTMLButtonElement, forceNewSheet = false) => {
     if (!host.excel) return;
     button.disabled = true;

@@ -1,0 +1,807 @@
+#!/usr/bin/env node
+// Browser tests for the task pane: serve dist/ locally, drive headless Chromium
+// (playwright-core + Debian's chromium, offline) through the pane, and check
+// what a user sees. Three scenarios, each in a fresh browser context:
+//   1. standalone calculator (real office.js from node_modules, no host);
+//      saves docs/images/pane.png
+//   2. custom model and GPU (standalone)
+//   3. inside Excel: office.js replaced by test/browser/officeStub.js, a fake
+//      Office + recording fake Excel object model; saves docs/images/grid.png,
+//      the recorded GPU grid with its FIT formulas evaluated by the page
+// Every scenario also asserts: no page errors, no CSP violations (office.js's
+// own blocked telemetry frame aside), no console errors, no duplicate ids, and
+// no request leaving the box (office.js is served locally).
+//
+// Usage: npm run build && npm run test:browser
+// Env: CHROMIUM_PATH (default /usr/bin/chromium).
+"use strict";
+
+const fs = require("fs");
+const http = require("http");
+const path = require("path");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const DIST = path.join(ROOT, "dist");
+const OFFICE_DIST = path.join(ROOT, "node_modules", "@microsoft", "office-js", "dist");
+const STUB = path.join(__dirname, "officeStub.js");
+const IMAGES = path.join(ROOT, "docs", "images");
+const CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/";
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const VIEWPORT = { width: 350, height: 900 };
+const STEP_TIMEOUT = 5000;
+
+// ------------------------------------------------------------------ reporting
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function fatal(message) {
+  console.error(message);
+  console.log(`0 passed, 1 failed`);
+  process.exit(1);
+}
+
+/** Runs one named check; a thrown error fails it and the run continues. */
+async function check(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`  ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    failed++;
+    const msg = e && e.message ? e.message.split("\n").slice(0, 6).join("\n       ") : String(e);
+    failures.push(`${name}: ${msg}`);
+    console.log(`  FAIL ${name}\n       ${msg}`);
+  }
+}
+
+// ------------------------------------------------------------------ assertions
+
+class AssertionError extends Error {}
+
+function assert(cond, message) {
+  if (!cond) throw new AssertionError(message);
+}
+
+const show = (v) => (typeof v === "string" ? JSON.stringify(v.length > 300 ? v.slice(0, 300) + "…" : v) : JSON.stringify(v));
+
+function equal(actual, expected, what) {
+  assert(actual === expected, `${what}: expected ${show(expected)}, saw ${show(actual)}`);
+}
+
+function matches(actual, re, what) {
+  assert(typeof actual === "string" && re.test(actual), `${what}: expected to match ${re}, saw ${show(actual)}`);
+}
+
+/** Polls `read` until `ok(value)` holds; fails with the last value seen. */
+async function until(what, read, ok = Boolean, timeout = STEP_TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await read();
+      if (ok(last)) return last;
+    } catch (e) {
+      last = `(error: ${e.message.split("\n")[0]})`;
+    }
+    if (Date.now() > end) throw new AssertionError(`${what}: timed out after ${timeout} ms; last saw ${show(last)}`);
+    await new Promise((r) => setTimeout(r, 40));
+  }
+}
+
+const untilMatches = (what, read, re) => until(`${what} (expected to match ${re})`, read, (v) => typeof v === "string" && re.test(v));
+
+// ------------------------------------------------------------------ static server
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".map": "application/json; charset=utf-8",
+  ".xml": "application/xml; charset=utf-8",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+function serveDist() {
+  const server = http.createServer((req, res) => {
+    let file;
+    try {
+      const pathname = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+      file = path.normalize(path.join(DIST, pathname === "/" ? "taskpane.html" : pathname));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    if (!file.startsWith(DIST + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not found");
+      return;
+    }
+    res.writeHead(200, { "Content-Type": TYPES[path.extname(file).toLowerCase()] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+// ------------------------------------------------------------------ pages
+
+/**
+ * A fresh context and page on the pane. `office` is "real" (office.js from
+ * node_modules: a plain browser, no host) or "stub" (fake Office + Excel).
+ */
+async function openPane(browser, base, office) {
+  const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
+  const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [] };
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith(base + "/")) return route.continue();
+    if (url.startsWith(CDN)) {
+      const rest = new URL(url).pathname.slice(new URL(CDN).pathname.length);
+      log.officeFiles.push(rest);
+      if (office === "stub") {
+        if (rest === "office.js") return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: fs.readFileSync(STUB, "utf8") });
+      } else {
+        const file = path.normalize(path.join(OFFICE_DIST, rest));
+        if (file.startsWith(OFFICE_DIST + path.sep) && fs.existsSync(file)) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", path: file });
+      }
+      log.blocked.push(url);
+      return route.fulfill({ status: 404, body: "" });
+    }
+    log.blocked.push(url);
+    return route.abort("blockedbyclient");
+  });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__cspViolations.push({ directive: e.violatedDirective, blockedURI: e.blockedURI, sample: e.sample, source: `${e.sourceFile}:${e.lineNumber}` });
+    });
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") log.consoleErrors.push({ text: m.text(), url: m.location().url || "" });
+  });
+  page.on("pageerror", (e) => log.pageErrors.push(e.message));
+  await page.goto(`${base}/taskpane.html`);
+  await until("the host badge leaves 'Loading…'", () => page.textContent("#host-badge"), (t) => t && t !== "Loading…", 10000);
+  return { context, page, log, office };
+}
+
+/**
+ * office.js itself (outside Office and in it) loads a hidden telemetry proxy
+ * iframe from telemetryservice.firstpartyapps.oaspapps.com 3 s after it starts
+ * (OSF.Logger's ULS endpoint in o15apptofilemappingtable.js), with an inline
+ * style attribute. The pane's CSP blocks both, which is what we want: the pane
+ * works without it. These two violations (and Chromium's console line for the
+ * blocked frame) are the only ones tolerated, and only when office.js is the
+ * real one.
+ */
+const TELEMETRY_FRAME = "https://telemetryservice.firstpartyapps.oaspapps.com";
+const isOfficeTelemetryViolation = (v) =>
+  (v.directive === "frame-src" && v.blockedURI.startsWith(TELEMETRY_FRAME)) ||
+  (v.directive === "style-src-attr" && v.blockedURI === "inline" && v.source.startsWith(`${CDN}o15apptofilemappingtable.js:`));
+const isOfficeTelemetryConsole = (m) => /Content Security Policy/.test(m.text) && (m.text.includes(TELEMETRY_FRAME) || m.url.startsWith(`${CDN}o15apptofilemappingtable.js`));
+
+/** The checks every scenario ends with. */
+async function hygiene(name, { page, log, office }) {
+  const officeFiles = office === "real" ? ["office.js", "o15apptofilemappingtable.js"] : ["office.js"];
+  await check(`${name}: no page errors, console errors, CSP violations or duplicate ids; nothing leaves the box`, async () => {
+    const real = office === "real";
+    const allCsp = await page.evaluate(() => window.__cspViolations);
+    const csp = allCsp.filter((v) => !(real && isOfficeTelemetryViolation(v)));
+    const consoleErrors = log.consoleErrors.filter((m) => !(real && isOfficeTelemetryConsole(m))).map((m) => `${m.text} (${m.url})`);
+    if (allCsp.length > csp.length) console.log(`       (office.js's telemetry frame was blocked by the CSP, as expected: ${allCsp.length - csp.length} violation(s) from office.js itself)`);
+    assert(log.pageErrors.length === 0, `page errors: expected none, saw ${show(log.pageErrors)}`);
+    assert(csp.length === 0, `CSP violations: expected none, saw ${show(csp)}`);
+    assert(consoleErrors.length === 0, `console errors: expected none, saw ${show(consoleErrors)}`);
+    const dupIds = await page.evaluate(() => {
+      const seen = new Map();
+      for (const el of document.querySelectorAll("[id]")) seen.set(el.id, (seen.get(el.id) || 0) + 1);
+      return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+    });
+    assert(dupIds.length === 0, `element ids should be unique (labels and aria refs rely on them), saw duplicates ${show(dupIds)}`);
+    assert(log.blocked.length === 0, `requests outside the local server: expected only office.js from its CDN, saw ${show(log.blocked)}`);
+    for (const f of log.officeFiles) assert(officeFiles.includes(f), `office.js CDN requests: expected only ${show(officeFiles)}, saw ${show(log.officeFiles)}`);
+    assert(log.officeFiles.includes("office.js"), `office.js was not requested (saw ${show(log.officeFiles)})`);
+  });
+}
+
+// Locators and readers ------------------------------------------------------
+
+const text = (page, selector) => page.locator(selector).first().innerText();
+const verdict = (page) => text(page, "#panel-calc [data-testid=verdict]");
+/** "Qwen3 8B on GeForce RTX 4090" beside the verdict. */
+const resultTitle = (page) => text(page, "#panel-calc .result > div:first-child");
+const combo = (page, name) => page.locator("#panel-calc").getByRole("combobox", { name, exact: true });
+const fieldIn = (page, label) => page.locator("#panel-calc").getByLabel(label, { exact: true });
+
+async function metrics(page) {
+  return page.evaluate(() => {
+    const out = {};
+    for (const el of document.querySelectorAll("#panel-calc [data-testid]")) out[el.getAttribute("data-testid")] = el.textContent;
+    return out;
+  });
+}
+
+async function showTab(page, id) {
+  await page.click(`#${id}`);
+  await until(`#${id} selected`, () => page.getAttribute(`#${id}`, "aria-selected"), (v) => v === "true");
+}
+
+/** Picks an option in a combobox by keyboard: focus, type, ArrowDown, Enter. */
+async function pickByKeyboard(page, input, query) {
+  await input.focus();
+  await page.keyboard.type(query);
+  await until(`the ${query} listbox opens`, () => input.getAttribute("aria-expanded"), (v) => v === "true");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+}
+
+async function clearToast(page) {
+  await page.evaluate(() => {
+    document.getElementById("toast").textContent = "";
+  });
+}
+const toast = (page) => page.textContent("#toast");
+
+const gpuRows = (page) => page.locator("#panel-gpus [data-testid=gpu-table] tbody tr").count();
+const gpuColumn = (page, i) => page.$$eval(`#panel-gpus [data-testid=gpu-table] tbody tr td:nth-child(${i + 1})`, (tds) => tds.map((td) => td.textContent));
+
+function qwenConfig() {
+  const family = JSON.parse(fs.readFileSync(path.join(ROOT, "catalog", "models", "qwen.json"), "utf8"));
+  const first = family.models.find((m) => m.config && m.config.model_type === "qwen3");
+  assert(first, "catalog/models/qwen.json has no qwen3 model");
+  return first.config;
+}
+
+// ------------------------------------------------------------------ scenario 1
+
+async function standaloneCalculator(browser, base) {
+  console.log("1. Standalone calculator (office.js from node_modules, no host)");
+  const s = await openPane(browser, base, "real");
+  const { page } = s;
+
+  await check("badge says Standalone calculator and a verdict appears with its numbers", async () => {
+    equal(await text(page, "#host-badge"), "Standalone calculator", "host badge");
+    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+    const m = await metrics(page);
+    matches(m.required, /\d.*GiB/, "Required per GPU");
+    matches(m.headroom, /GiB (free|short)/, "Headroom");
+    matches(m["max-context"], /[\d,]+ tokens/, "Max context");
+    matches(m["max-concurrency"], /\d/, "Max concurrency");
+    matches(m.tokens, /[\d,.]+ tok\/s/, "Decode speed");
+    assert((await page.locator("#panel-calc .bar span[class^=seg-]").count()) >= 2, "the stacked bar has at least two segments");
+  });
+
+  await check("screenshot docs/images/pane.png (standalone calculator with a result)", async () => {
+    fs.mkdirSync(IMAGES, { recursive: true });
+    await page.screenshot({ path: path.join(IMAGES, "pane.png"), fullPage: true });
+    assert(fs.statSync(path.join(IMAGES, "pane.png")).size > 10000, "pane.png is suspiciously small");
+  });
+
+  await check("model combobox by keyboard: 'llama 3.1 8b', ArrowDown, Enter updates the result", async () => {
+    const before = await resultTitle(page);
+    const input = combo(page, "Model");
+    await pickByKeyboard(page, input, "llama 3.1 8b");
+    await untilMatches("result title", () => resultTitle(page), /Llama 3\.1 8B/);
+    assert((await resultTitle(page)) !== before, `result title did not change from ${show(before)}`);
+    matches(await input.inputValue(), /^Llama 3\.1 8B/, "model input text after Enter");
+    equal(await input.getAttribute("aria-expanded"), "false", "combobox aria-expanded after Enter");
+    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+  });
+
+  await check("engine vllm and a quant change the numbers", async () => {
+    const r0 = (await metrics(page)).required;
+    assert(!(await fieldIn(page, "GPU memory share").isVisible()), "llama.cpp hides the GPU memory share field");
+    await fieldIn(page, "Engine").selectOption("vllm");
+    const r1 = await until("Required per GPU changes after engine → vllm", async () => (await metrics(page)).required, (v) => v && v !== r0);
+    const quants = await fieldIn(page, "Weights").locator("option").allTextContents();
+    assert(quants.includes("fp8"), `vLLM weight formats should include fp8, saw ${show(quants)}`);
+    await fieldIn(page, "Weights").selectOption("fp8");
+    await until("Required per GPU changes after quant → fp8", async () => (await metrics(page)).required, (v) => v && v !== r1);
+    assert(await fieldIn(page, "GPU memory share").isVisible(), "vLLM shows the GPU memory share field");
+    // Blank means the engine's default (0.9 on vLLM); 0.5 shrinks the budget; back to blank restores it.
+    const share = fieldIn(page, "GPU memory share");
+    equal(await share.inputValue(), "", "GPU memory share starts blank (engine default)");
+    const b0 = (await metrics(page)).budget;
+    await share.fill("0.5");
+    const b1 = await until("budget changes at 0.5", async () => (await metrics(page)).budget, (v) => v && v !== b0);
+    await share.fill("");
+    await until("budget back to the default", async () => (await metrics(page)).budget, (v) => v === b0);
+    assert(b1 !== b0, "budget changed");
+  });
+
+  await check("context 2000000 warns about the context window; 'abc' is invalid with a message", async () => {
+    const ctx = fieldIn(page, "Context (tokens per request)");
+    const msgId = await ctx.getAttribute("aria-describedby");
+    await ctx.fill("2000000");
+    await untilMatches("context message", () => page.textContent(`#${msgId}`), /context window/i);
+    equal(await ctx.getAttribute("aria-invalid"), "false", "aria-invalid for 2000000");
+    await ctx.fill("abc");
+    equal(await ctx.getAttribute("aria-invalid"), "true", "aria-invalid for 'abc'");
+    matches(await page.textContent(`#${msgId}`), /Enter a number/, "message for 'abc'");
+    await ctx.fill("32k");
+    equal(await ctx.getAttribute("aria-invalid"), "false", "aria-invalid for '32k'");
+    equal(await page.textContent(`#${msgId}`), "", "message for '32k'");
+  });
+
+  await check("'How is this computed' expands to the formulas", async () => {
+    const details = page.locator("#panel-calc [data-testid=explain]");
+    assert(!(await page.locator("#panel-calc .formula").first().isVisible()), "formulas are hidden before expanding");
+    await details.locator("summary").click();
+    await until("details open", () => details.evaluate((d) => d.open));
+    const formulas = await page.locator("#panel-calc .formula").allInnerTexts();
+    assert(formulas.length >= 3, `expected at least 3 formulas, saw ${formulas.length}`);
+    assert(formulas.every((f) => f.trim().length > 0), "a formula is empty");
+    assert(await page.locator("#panel-calc .formula").first().isVisible(), "the first formula is visible");
+  });
+
+  await check("tabs are keyboard-operable (ArrowRight moves to Model; End/Home)", async () => {
+    await page.focus("#tab-calc");
+    await page.keyboard.press("ArrowRight");
+    equal(await page.getAttribute("#tab-model", "aria-selected"), "true", "Model tab aria-selected");
+    equal(await page.getAttribute("#tab-calc", "aria-selected"), "false", "Calculator tab aria-selected");
+    equal(await page.evaluate(() => document.activeElement && document.activeElement.id), "tab-model", "focused element");
+    equal(await page.getAttribute("#tab-model", "tabindex"), "0", "Model tab tabindex");
+    assert(await page.isVisible("#panel-model"), "Model panel visible");
+    assert(await page.isHidden("#panel-calc"), "Calculator panel hidden");
+    await page.keyboard.press("End");
+    equal(await page.getAttribute("#tab-custom", "aria-selected"), "true", "End selects the last tab");
+    await page.keyboard.press("Home");
+    equal(await page.getAttribute("#tab-calc", "aria-selected"), "true", "Home selects the first tab");
+    await page.keyboard.press("ArrowLeft");
+    equal(await page.getAttribute("#tab-custom", "aria-selected"), "true", "ArrowLeft from the first tab wraps to the last");
+  });
+
+  await check("Model tab: title, spec table, https sources with rel=noopener", async () => {
+    await showTab(page, "tab-model");
+    matches(await text(page, "[data-testid=model-title]"), /Llama 3\.1 8B/, "model title");
+    const spec = await text(page, "[data-testid=spec-table]");
+    for (const label of ["Total parameters", "KV heads", "Layers", "Context window (tokens)"]) assert(spec.includes(label), `spec table should list '${label}', saw ${show(spec)}`);
+    matches(spec, /8\.0\d?B/, "Total parameters value");
+    const links = await page.$$eval("[data-testid=sources] a", (as) => as.map((a) => ({ href: a.getAttribute("href"), rel: a.getAttribute("rel"), target: a.getAttribute("target") })));
+    assert(links.length >= 1, "at least one source link");
+    for (const l of links) {
+      matches(l.href, /^https:\/\//, "source href");
+      matches(l.rel || "", /\bnoopener\b/, `rel of ${l.href}`);
+    }
+  });
+
+  await check("GPUs tab: ≥ 60 rows, vendor filter, VRAM sort with aria-sort", async () => {
+    await showTab(page, "tab-gpus");
+    const all = await gpuRows(page);
+    assert(all >= 60, `expected at least 60 GPU rows, saw ${all}`);
+    await page.getByLabel("Vendor", { exact: true }).selectOption("Apple");
+    const apple = await until("rows after filtering Apple", () => gpuRows(page), (n) => n > 0 && n < all);
+    const names = await gpuColumn(page, 0);
+    assert(names.every((n) => /Apple|M\d|Mac/i.test(n)), `Apple filter should keep Apple GPUs only, saw ${show(names)}`);
+    await page.getByLabel("Vendor", { exact: true }).selectOption("");
+    await until("rows after clearing the filter", () => gpuRows(page), (n) => n === all);
+    assert(apple < all, "filter reduced rows");
+
+    const th = page.locator("#panel-gpus th").filter({ hasText: "VRAM GiB" });
+    equal(await th.getAttribute("aria-sort"), "none", "VRAM header aria-sort before sorting");
+    await th.locator("button").click();
+    await until("VRAM header aria-sort", () => page.locator("#panel-gpus th").filter({ hasText: "VRAM GiB" }).getAttribute("aria-sort"), (v) => v === "descending");
+    let vram = (await gpuColumn(page, 1)).map(Number);
+    assert(vram.every((v, i) => i === 0 || vram[i - 1] >= v), `VRAM column should be descending, saw ${show(vram.slice(0, 12))}…`);
+    assert(vram[0] > vram[vram.length - 1], "VRAM values differ between first and last row");
+    equal(await page.locator("#panel-gpus th").filter({ hasText: "Headroom GiB" }).getAttribute("aria-sort"), "none", "Headroom header aria-sort after sorting by VRAM");
+    await page.locator("#panel-gpus th").filter({ hasText: "VRAM GiB" }).locator("button").click();
+    await until("VRAM header aria-sort after a second click", () => page.locator("#panel-gpus th").filter({ hasText: "VRAM GiB" }).getAttribute("aria-sort"), (v) => v === "ascending");
+    vram = (await gpuColumn(page, 1)).map(Number);
+    assert(vram.every((v, i) => i === 0 || vram[i - 1] <= v), `VRAM column should be ascending, saw ${show(vram.slice(0, 12))}…`);
+  });
+
+  await check("GPUs tab: Download CSV has a BOM and a header row", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#panel-gpus").getByRole("button", { name: "Download CSV" }).click()]);
+    equal(download.suggestedFilename(), "GPU-comparison.csv", "download file name");
+    const csv = fs.readFileSync(await download.path(), "utf8");
+    assert(csv.charCodeAt(0) === 0xfeff, `CSV should start with a UTF-8 BOM, starts with ${show(csv.slice(0, 10))}`);
+    const lines = csv.slice(1).split("\r\n");
+    equal(lines[0], "GPU,VRAM GiB,Required GiB,Status,Headroom GiB,Max concurrency,Tokens/s", "CSV header row");
+    assert(lines.length >= 62, `CSV should have a row per GPU, saw ${lines.length} lines`);
+  });
+
+  await check("GPUs tab: Copy puts TSV on the clipboard", async () => {
+    await clearToast(page);
+    await page.locator("#panel-gpus").getByRole("button", { name: "Copy" }).click();
+    await untilMatches("toast after Copy", () => toast(page), /copied/);
+    const tsv = await page.evaluate(() => navigator.clipboard.readText());
+    const lines = tsv.split("\n");
+    equal(lines[0], ["GPU", "VRAM GiB", "Required GiB", "Status", "Headroom GiB", "Max concurrency", "Tokens/s"].join("\t"), "clipboard header row");
+    assert(lines.length >= 61 && lines.every((l) => l.split("\t").length === 7), `clipboard should hold ≥ 61 rows of 7 tab-separated cells, saw ${lines.length} rows`);
+  });
+
+  await check("Calculator: Copy and Download CSV of the memory breakdown", async () => {
+    await showTab(page, "tab-calc");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#panel-calc").getByRole("button", { name: "Download CSV" }).click()]);
+    const csv = fs.readFileSync(await download.path(), "utf8");
+    matches(csv, /^\uFEFFTerm,GiB per GPU\r\nWeights,[\d.]+\r\n/, "breakdown CSV start");
+    matches(csv, /\r\nStatus,(Fits|Tight|OOM)\r\n$/, "breakdown CSV end");
+    await page.locator("#panel-calc").getByRole("button", { name: "Copy" }).click();
+    await untilMatches("clipboard after Copy", () => page.evaluate(() => navigator.clipboard.readText()), /^Term\tGiB per GPU\nWeights\t/);
+  });
+
+  await hygiene("standalone", s);
+  await s.context.close();
+}
+
+// ------------------------------------------------------------------ scenario 2
+
+async function customModelAndGpu(browser, base) {
+  console.log("2. Add a custom model and GPU (standalone)");
+  const s = await openPane(browser, base, "real");
+  const { page } = s;
+  const config = JSON.stringify(qwenConfig(), null, 2);
+
+  await check("Add tab: pasting a config.json previews the derived parameters; save registers it", async () => {
+    await showTab(page, "tab-custom");
+    const save = page.locator("[data-testid=custom-save]");
+    assert(await save.isDisabled(), "save is disabled before a config is pasted");
+    equal(await save.innerText(), "Use this model", "save button label outside Excel");
+    await page.fill("[data-testid=config-text]", config);
+    await page.fill("[data-testid=custom-name]", "My Qwen test");
+    const preview = await untilMatches("preview", () => text(page, "[data-testid=custom-preview]"), /Derived: [\d.]+[MB] parameters .* \d+ layers/);
+    for (const label of ["Total parameters", "KV heads", "Layers"]) assert(preview.includes(label), `preview should show '${label}', saw ${show(preview)}`);
+    assert(await save.isEnabled(), "save is enabled for a valid config");
+    await save.click();
+    await untilMatches("status after saving", () => text(page, "[data-testid=custom-status]"), /Added My Qwen test.*until you close this page/);
+    matches(await text(page, "[data-testid=custom-list]"), /Model: My Qwen test/, "session list");
+    equal(await page.inputValue("[data-testid=config-text]"), "", "config box cleared after saving");
+  });
+
+  await check("the calculator finds 'My Qwen test' in the model combobox and shows a verdict", async () => {
+    await showTab(page, "tab-calc");
+    await pickByKeyboard(page, combo(page, "Model"), "My Qwen test");
+    await untilMatches("result title", () => resultTitle(page), /My Qwen test on /);
+    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict for the custom model");
+    matches((await metrics(page)).required, /GiB/, "required for the custom model");
+  });
+
+  await check("a config with __proto__ is refused with a message; save stays disabled", async () => {
+    await showTab(page, "tab-custom");
+    await page.fill("[data-testid=config-text]", '{"model_type":"qwen3","__proto__":{"x":1}}');
+    const err = await untilMatches("error in the preview", () => page.locator("[data-testid=custom-preview] .error").first().innerText(), /\S/);
+    matches(err, /__proto__|key|not allowed|invalid/i, "error message");
+    assert(await page.locator("[data-testid=custom-save]").isDisabled(), "save is disabled for the bad config");
+    equal(await page.evaluate(() => ({}).x), undefined, "Object.prototype was not polluted");
+  });
+
+  await check("Add a GPU: it appears in the GPU combobox search and can be picked", async () => {
+    await page.fill("[data-testid=gpu-name]", "Lab GPU 48");
+    await page.fill("[data-testid=gpu-mem]", "44.5");
+    await page.fill("[data-testid=gpu-bw]", "768");
+    await page.click("[data-testid=gpu-save]");
+    await untilMatches("status after adding a GPU", () => text(page, "[data-testid=custom-status]"), /Added GPU Lab GPU 48/);
+    await showTab(page, "tab-calc");
+    const gpu = combo(page, "GPU");
+    await gpu.focus();
+    await page.keyboard.type("lab gpu");
+    const listId = await gpu.getAttribute("aria-controls");
+    const options = await until("GPU listbox options", () => page.locator(`#${listId} [role=option]`).allInnerTexts(), (o) => o.length > 0);
+    assert(options[0].startsWith("Lab GPU 48"), `first GPU option for 'lab gpu' should be Lab GPU 48, saw ${show(options)}`);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await untilMatches("result title", () => resultTitle(page), /My Qwen test on Lab GPU 48/);
+    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict on the custom GPU");
+  });
+
+  await check("Escape in the combobox restores the last pick", async () => {
+    const input = combo(page, "Model");
+    await input.focus();
+    await page.keyboard.type("llama");
+    await page.keyboard.press("Escape");
+    equal(await input.inputValue(), "My Qwen test", "model input after Escape");
+    equal(await input.getAttribute("aria-expanded"), "false", "aria-expanded after Escape");
+  });
+
+  await hygiene("custom", s);
+  await s.context.close();
+}
+
+// ------------------------------------------------------------------ scenario 3 (+ grid.png)
+
+const fake = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__fakeExcel.state)));
+
+async function insertAndWait(page, scope, label, expect) {
+  await clearToast(page);
+  const button = page.locator(scope).getByRole("button", { name: label, exact: true });
+  await button.click();
+  return untilMatches(`toast after '${label}'`, () => toast(page), expect);
+}
+
+async function insideExcel(browser, base) {
+  console.log("3. Inside Excel (fake Office + recording Excel object model)");
+  const s = await openPane(browser, base, "stub");
+  const { page } = s;
+
+  await check("badge says In Excel and the dark Office theme is applied", async () => {
+    equal(await text(page, "#host-badge"), "In Excel", "host badge");
+    equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark", "html data-theme");
+    equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(41, 41, 41)", "body background in the dark theme");
+    assert((await page.locator("#panel-calc").getByRole("button", { name: "Download CSV" }).count()) === 0, "no Download CSV inside Excel");
+    equal(await page.evaluate(() => Object.keys(window.__fit).length), 18, "FIT functions registered through CustomFunctions.associate");
+  });
+
+  await check("basket: add three models for the workbook inserts", async () => {
+    await page.locator("#panel-calc").getByRole("button", { name: "Add current model to the list" }).click();
+    for (const q of ["llama 3.1 70b", "qwen3 32b", "gpt-oss-20b"]) {
+      const before = await page.locator("#panel-calc ul[aria-label='Models for workbook inserts'] li").count();
+      await pickByKeyboard(page, combo(page, "Model"), q);
+      await page.locator("#panel-calc").getByRole("button", { name: "Add current model to the list" }).click();
+      await until(`basket grows after ${q}`, () => page.locator("#panel-calc ul[aria-label='Models for workbook inserts'] li").count(), (n) => n === before + 1);
+    }
+    const items = await page.locator("#panel-calc ul[aria-label='Models for workbook inserts'] li").allInnerTexts();
+    equal(items.length, 4, "basket size");
+    matches(items.join(" | "), /Qwen3-8B.*Llama 3\.1 70B.*Qwen3-32B.*gpt-oss-20b/, "basket items");
+    await pickByKeyboard(page, combo(page, "Model"), "qwen3 8b");
+    await untilMatches("result title", () => resultTitle(page), /\bQwen3-8B on /);
+  });
+
+  let gridSheet;
+  await check("Insert GPU grid: a new sheet with =FIT.STATUS formulas in ≤ 3 syncs", async () => {
+    const before = await fake(page);
+    const msg = await insertAndWait(page, "#panel-calc", "Insert GPU grid", /inserted|could not|not empty|malformed/i);
+    matches(msg, /^GPU comparison grid inserted at FitMyGPU grid!A1:[A-Z]+\d+\./, "toast");
+    const after = await fake(page);
+    const added = after.sheets.filter((x) => !before.sheets.some((b) => b.name === x.name)).map((x) => x.name);
+    equal(JSON.stringify(added), JSON.stringify(["FitMyGPU grid"]), "new worksheets");
+    const syncs = after.syncCount - before.syncCount;
+    assert(syncs >= 1 && syncs <= 3, `context.sync calls for the insert: expected 1–3, saw ${syncs}`);
+    equal(after.runCount - before.runCount, 1, "Excel.run calls for the insert");
+    equal(after.activeSheet, "FitMyGPU grid", "active sheet after the insert");
+    gridSheet = after.sheets.find((x) => x.name === "FitMyGPU grid");
+    const formulas = Object.entries(gridSheet.cells).filter(([, c]) => c.formula).map(([, c]) => c.formula);
+    const status = formulas.filter((f) => f.startsWith("=FIT.STATUS("));
+    assert(status.length >= 4 * 12, `expected ≥ 48 =FIT.STATUS( formulas (4 models × ≥ 12 GPUs), saw ${status.length}`);
+    equal(gridSheet.cells.B9.formula, "=FIT.STATUS($A9,B$8,$B$2,$B$3,$B$4,$B$5,$B$6,$B$7)", "B9 formula");
+    equal(gridSheet.cells.A9.value, "Qwen3-8B", "A9 (first model)");
+    assert(gridSheet.conditionalFormats.length >= 3, `expected ≥ 3 conditional formats, saw ${gridSheet.conditionalFormats.length}`);
+    assert(gridSheet.frozen && gridSheet.frozen.rows === 8 && gridSheet.frozen.columns === 1, `frozen panes: expected 8 rows × 1 column, saw ${show(gridSheet.frozen)}`);
+    assert(after.suspendScreenUpdating > before.suspendScreenUpdating, "screen updating suspended for the write");
+  });
+
+  await check("grid.png: the recorded grid rendered with the statuses the FIT functions compute", async () => {
+    assert(gridSheet, "no grid sheet recorded");
+    const calcVerdict = await verdict(page);
+    const full = await page.evaluate(computeGrid, { sheetName: "FitMyGPU grid" });
+    assert(full.rows.length === 4 && full.gpus.length >= 12, `grid: expected 4 models × ≥ 12 GPUs, saw ${full.rows.length} × ${full.gpus.length}`);
+    matches(full.headroomTitle || "", /^Headroom/, "title above the headroom grid");
+    const cells = full.rows.flatMap((r) => r.cells.map((c) => ({ ...c, model: r.model })));
+    const bad = cells.filter((c) => !/^(Fits|Tight|OOM)$/.test(c.status) || typeof c.headroom !== "number").map((c) => `${c.model} × ${c.gpu}: ${c.status} / ${c.headroom}`);
+    assert(bad.length === 0, `every grid cell should compute Fits/Tight/OOM and a headroom number, saw ${show(bad.slice(0, 5))}`);
+    const disagree = cells.filter((c) => (c.status === "OOM") !== (c.headroom < 0)).map((c) => `${c.model} × ${c.gpu}: ${c.status} / ${c.headroom}`);
+    assert(disagree.length === 0, `FIT.STATUS is OOM exactly where FIT.HEADROOM < 0, saw ${show(disagree.slice(0, 5))}`);
+    equal(full.rows[0].cells[0].status, calcVerdict, `the grid's ${full.rows[0].model} × ${full.gpus[0]} status and the calculator's verdict`);
+    const statuses = new Set(cells.map((c) => c.status));
+    assert(statuses.has("Fits") && statuses.has("OOM"), `expected both Fits and OOM in the grid, saw ${show([...statuses])}`);
+    const grid = sampleColumns(full, 12);
+    const shot = await s.context.newPage();
+    await shot.setViewportSize({ width: 1200, height: 400 });
+    await shot.setContent(gridHtml(grid));
+    await shot.screenshot({ path: path.join(IMAGES, "grid.png"), fullPage: true });
+    await shot.close();
+  });
+
+  await check("Insert at a non-empty selection is refused, nothing is written, and 'on a new sheet instead' works", async () => {
+    await page.evaluate(() => {
+      const st = window.__fakeExcel.state;
+      st.activeSheet = "Sheet1";
+      st.activeCell = "C3";
+      window.__fakeExcel.sheetOf("Sheet1").cells.E12 = { value: "someone's data" };
+    });
+    const before = await fake(page);
+    await page.locator("#panel-calc").getByLabel("At the selected cell (only if empty)").check();
+    const msg = await insertAndWait(page, "#panel-calc", "Insert GPU grid", /inserted|could not|not empty/i);
+    matches(msg, /not empty \(Sheet1!E12 has data\)\. Nothing was written\./, "refusal toast");
+    const after = await fake(page);
+    equal(JSON.stringify(after.sheets), JSON.stringify(before.sheets), "workbook after the refused insert");
+    equal(after.log.slice(before.log.length).filter((l) => l !== "sync").length, 0, `writes after the refused insert (log: ${show(after.log.slice(before.log.length))})`);
+    const instead = page.locator("#panel-calc").getByRole("button", { name: "Insert GPU grid on a new sheet instead" });
+    await instead.waitFor();
+    await clearToast(page);
+    await instead.click();
+    const ok = await untilMatches("toast after 'on a new sheet instead'", () => toast(page), /inserted|could not/);
+    matches(ok, /^GPU comparison grid inserted at FitMyGPU grid \(2\)!A1:/, "toast");
+    const done = await fake(page);
+    equal(JSON.stringify(done.sheets.find((x) => x.name === "Sheet1")), JSON.stringify(before.sheets.find((x) => x.name === "Sheet1")), "Sheet1 untouched");
+    equal(await instead.count(), 0, "the 'instead' button is removed after use");
+    await page.locator("#panel-calc").getByLabel("At the selected cell (only if empty)").uncheck();
+  });
+
+  await check("Insert planning sheet and chart succeed", async () => {
+    let msg = await insertAndWait(page, "#panel-calc", "Insert planning sheet", /inserted|could not|malformed/i);
+    matches(msg, /^Capacity-planning sheet inserted at /, "planning sheet toast");
+    msg = await insertAndWait(page, "#panel-calc", "Insert chart", /inserted|could not|malformed/i);
+    matches(msg, /^Memory vs context chart inserted at /, "chart toast");
+    const st = await fake(page);
+    const charts = st.sheets.flatMap((x) => x.charts);
+    equal(charts.length, 1, "charts recorded");
+    assert(charts[0].title && charts[0].position, `chart has a title and position: ${show(charts[0])}`);
+    assert(st.sheets.some((x) => x.tables.length > 0), "the planning sheet added a table");
+  });
+
+  await check("Model tab: Insert spec table succeeds", async () => {
+    await showTab(page, "tab-model");
+    const before = await fake(page);
+    const msg = await insertAndWait(page, "#panel-model", "Insert spec table", /inserted|could not|malformed/i);
+    matches(msg, /^Model spec table inserted at /, "spec table toast");
+    const after = await fake(page);
+    const added = after.sheets.filter((x) => !before.sheets.some((b) => b.name === x.name));
+    equal(added.length, 1, "new sheets for the spec table");
+    matches(JSON.stringify(added[0].cells), /Total parameters/, "spec table content");
+  });
+
+  await check("GPUs tab: Insert GPU grid uses the filtered rows", async () => {
+    await showTab(page, "tab-gpus");
+    await page.getByLabel("Vendor", { exact: true }).selectOption("AMD");
+    const shown = await until("AMD rows", () => gpuRows(page), (n) => n > 0);
+    const msg = await insertAndWait(page, "#panel-gpus", "Insert GPU grid", /inserted|could not|malformed/i);
+    matches(msg, /^GPU comparison grid inserted at FitMyGPU grid \(3\)!/, "toast");
+    const st = await fake(page);
+    const sheet = st.sheets.find((x) => x.name === "FitMyGPU grid (3)");
+    const headers = Object.keys(sheet.cells).filter((k) => /^[B-Z]8$|^[A-Z]{2}8$/.test(k)).length;
+    assert(headers >= shown, `the grid should have a column per shown GPU (${shown}), saw ${headers} header cells`);
+  });
+
+  await check("Add tab inside Excel: saving a model writes fitmygpu.custom and saves the settings", async () => {
+    await showTab(page, "tab-custom");
+    equal(await page.innerText("[data-testid=custom-save]"), "Save to workbook", "save button label in Excel");
+    await page.fill("[data-testid=config-text]", JSON.stringify(qwenConfig()));
+    await page.fill("[data-testid=custom-name]", "Workbook Qwen");
+    await until("save enabled", () => page.isEnabled("[data-testid=custom-save]"));
+    const calcBefore = (await fake(page)).calculations.length;
+    await page.click("[data-testid=custom-save]");
+    await untilMatches("status", () => text(page, "[data-testid=custom-status]"), /Added Workbook Qwen.*Saved in this workbook/);
+    const settings = await page.evaluate(() => JSON.parse(JSON.stringify(window.__fakeSettings)));
+    assert(settings.log.set.includes("fitmygpu.custom"), `settings.set calls: expected fitmygpu.custom, saw ${show(settings.log.set)}`);
+    assert(settings.log.saveAsync >= 1, `settings.saveAsync calls: expected ≥ 1, saw ${settings.log.saveAsync}`);
+    matches(String(settings.store["fitmygpu.custom"]), /Workbook Qwen/, "stored setting");
+    const st = await fake(page);
+    assert(st.calculations.length > calcBefore, "the workbook was recalculated after saving");
+  });
+
+  await hygiene("in Excel", s);
+  await s.context.close();
+}
+
+/**
+ * Runs in the page: the grid sheet the fake recorded, with each =FIT.STATUS /
+ * =FIT.HEADROOM cell evaluated by the FIT functions the page registered.
+ */
+function computeGrid({ sheetName }) {
+  const fx = window.__fakeExcel;
+  const sheet = fx.sheetOf(sheetName);
+  const valueAt = (ref) => {
+    const c = sheet.cells[ref.replace(/\$/g, "")];
+    const v = c ? c.value : null;
+    // A leading ' marks text in Excel and is not part of the value.
+    return typeof v === "string" && v.startsWith("'") ? v.slice(1) : v ?? null;
+  };
+  const evalCell = (addr) => {
+    const c = sheet.cells[addr];
+    if (!c || !c.formula) return c ? c.value : null;
+    const m = /^=FIT\.([A-Z]+)\((.*)\)$/.exec(c.formula);
+    if (!m) return c.formula;
+    const out = window.__fit[m[1]](...m[2].split(",").map((ref) => [[valueAt(ref)]]))[0][0];
+    return out && typeof out === "object" ? out.code : out;
+  };
+  const headerRow = 7; // 0-based: row 8 holds the GPU names, models start in row 9
+  const at = (r, c) => fx.cellAddress(r, c);
+  const gpus = [];
+  for (let col = 1; sheet.cells[at(headerRow, col)] && /^=FIT\.STATUS\(/.test((sheet.cells[at(headerRow + 1, col)] || {}).formula || ""); col++) gpus.push(valueAt(at(headerRow, col)));
+  // The headroom grid sits one blank column to the right, titled in the row above.
+  const headroomCol = gpus.length + 2;
+  const headroomTitle = valueAt(at(headerRow - 1, headroomCol));
+  const rows = [];
+  for (let r = headerRow + 1; sheet.cells[at(r, 0)]; r++) {
+    rows.push({ model: valueAt(at(r, 0)), cells: gpus.map((gpu, j) => ({ gpu, status: evalCell(at(r, 1 + j)), headroom: evalCell(at(r, headroomCol + j)) })) });
+  }
+  const inputs = [];
+  for (let r = 1; r <= 6; r++) inputs.push([valueAt(at(r, 0)), valueAt(at(r, 1))]);
+  const colors = {};
+  for (const cf of sheet.conditionalFormats) if (cf.rule && cf.rule.text) colors[cf.rule.text] = { fill: cf.fill, font: cf.fontColor };
+  return { title: valueAt("A1"), inputs, gpus, rows, colors, headroomTitle };
+}
+
+/** The grid cut to `n` GPU columns: the first (the calculator's GPU) and the rest spread evenly, so the picture shows the range. */
+function sampleColumns(grid, n) {
+  if (grid.gpus.length <= n) return grid;
+  const pick = [0];
+  for (let i = 1; i < n; i++) pick.push(Math.round(1 + ((grid.gpus.length - 2) * (i - 1)) / (n - 2)));
+  return { ...grid, total: grid.gpus.length, gpus: pick.map((j) => grid.gpus[j]), rows: grid.rows.map((r) => ({ ...r, cells: pick.map((j) => r.cells[j]) })) };
+}
+
+function escapeHtml(s) {
+  return String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+/** A spreadsheet-like rendering of the computed grid, coloured by the recorded conditional formats. */
+function gridHtml(grid) {
+  const cell = (c) => {
+    const col = grid.colors[c.status] || { fill: "#fff", font: "#000" };
+    const hr = typeof c.headroom === "number" ? `<small>${c.headroom >= 0 ? "+" : ""}${c.headroom.toFixed(1)} GiB</small>` : "";
+    return `<td style="background:${col.fill};color:${col.font}"><b>${escapeHtml(c.status)}</b>${hr}</td>`;
+  };
+  return `<!doctype html><html><head><meta charset="utf-8"><style>
+    body { font: 12px "Segoe UI", Roboto, Arial, sans-serif; margin: 12px; color: #222; background: #fff; }
+    h1 { font-size: 14px; margin: 0 0 8px; }
+    table { border-collapse: collapse; }
+    td, th { border: 1px solid #d4d4d4; padding: 4px 6px; }
+    .inputs td:first-child { font-weight: 600; } .inputs td:nth-child(2) { background: #fce4d6; text-align: right; }
+    .grid th { background: #d9e1f2; font-weight: 600; width: 72px; white-space: normal; vertical-align: bottom; }
+    .grid th:first-child { width: auto; text-align: left; }
+    .grid td { text-align: center; min-width: 72px; } .grid td small { display: block; font-size: 10px; opacity: .85; }
+    .grid tbody th { background: #fff; white-space: nowrap; }
+    p { color: #595959; margin: 8px 0; font-style: italic; }
+  </style></head><body>
+  <h1>${escapeHtml(grid.title)}</h1>
+  <table class="inputs">${grid.inputs.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(typeof v === "number" ? v.toLocaleString("en-US") : v)}</td></tr>`).join("")}</table>
+  <p>Each cell is =FIT.STATUS(model, GPU, inputs…) — headroom from =FIT.HEADROOM below it. ${grid.total ? `${grid.gpus.length} of its ${grid.total} GPU columns shown.` : ""}</p>
+  <table class="grid"><thead><tr><th>Model \\ GPU</th>${grid.gpus.map((g) => `<th>${escapeHtml(g)}</th>`).join("")}</tr></thead>
+  <tbody>${grid.rows.map((r) => `<tr><th>${escapeHtml(r.model)}</th>${r.cells.map(cell).join("")}</tr>`).join("")}</tbody></table>
+  </body></html>`;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const t0 = Date.now();
+  if (!fs.existsSync(path.join(DIST, "taskpane.html")) || !fs.existsSync(path.join(DIST, "taskpane.js"))) {
+    fatal("dist/taskpane.html or dist/taskpane.js is missing: run `npm run build` first.");
+  }
+  if (!fs.existsSync(path.join(OFFICE_DIST, "office.js"))) fatal("node_modules/@microsoft/office-js/dist/office.js is missing: run `npm install` (the standalone scenario serves it in place of the CDN).");
+  if (!fs.existsSync(CHROMIUM)) fatal(`Chromium not found at ${CHROMIUM}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  let chromium;
+  try {
+    ({ chromium } = require("playwright-core"));
+  } catch {
+    fatal("playwright-core is not installed: run `npm install`.");
+  }
+
+  const server = await serveDist();
+  const base = `http://127.0.0.1:${server.address().port}`;
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  } catch (e) {
+    server.close();
+    fatal(`Could not launch Chromium at ${CHROMIUM}: ${e.message.split("\n")[0]}\nInstall it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+  console.log(`Serving dist/ at ${base}; Chromium ${browser.version()}`);
+  try {
+    for (const scenario of [standaloneCalculator, customModelAndGpu, insideExcel]) {
+      try {
+        await scenario(browser, base);
+      } catch (e) {
+        failed++;
+        failures.push(`${scenario.name}: ${e.message}`);
+        console.log(`  FAIL ${scenario.name} aborted: ${e.message}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(`\n${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (failed) {
+    console.log("\nFailures:\n" + failures.map((f) => `- ${f}`).join("\n"));
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  process.exit(1);
+});
