@@ -43,9 +43,10 @@ describe("manifest.xml", () => {
     expect(child(child(root, "Hosts"), "Host").$?.Name).toBe("Workbook");
   });
 
-  test("requires the shared runtime and custom-function errors with messages", () => {
+  test("requires the shared runtime, custom-function errors with messages, and the Excel API the inserts use", () => {
     const sets = kids(child(child(root, "Requirements"), "Sets")).map((s) => `${s.$?.Name} ${s.$?.MinVersion}`);
-    expect(sets).toEqual(["SharedRuntime 1.1", "CustomFunctionsRuntime 1.2"]);
+    // ExcelApi 1.9: suspendScreenUpdatingUntilNextSync, the newest call the workbook adapter makes.
+    expect(sets).toEqual(["SharedRuntime 1.1", "CustomFunctionsRuntime 1.2", "ExcelApi 1.9"]);
   });
 
   test("the Workbook host declares Runtimes first, then functions, then the ribbon", () => {
