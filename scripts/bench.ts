@@ -64,6 +64,10 @@ if (sink === 42) console.log("");
       }
     }
   };
+  // The runtime parses and validates the catalog once, on the first call of any function.
+  const load = process.hrtime.bigint();
+  call("RUNTIMES", []);
+  const loadMs = Number(process.hrtime.bigint() - load) / 1e6;
   const cold = process.hrtime.bigint();
   run();
   const coldMs = Number(process.hrtime.bigint() - cold) / 1e6;
@@ -71,6 +75,7 @@ if (sink === 42) console.log("");
   const warm = process.hrtime.bigint();
   run();
   const warmMs = Number(process.hrtime.bigint() - warm) / 1e6;
-  console.log(`${"10,000 FIT.VRAM/FIT.FITS cells, first calculation".padEnd(58)} ${coldMs.toFixed(1).padStart(10)} ms total`);
+  console.log(`${"catalog parsed and validated (once per Excel runtime)".padEnd(58)} ${loadMs.toFixed(1).padStart(10)} ms`);
+  console.log(`${"10,000 FIT.VRAM/FIT.FITS cells, first calculation".padEnd(58)} ${coldMs.toFixed(1).padStart(10)} ms total  (prepares each distinct setup once)`);
   console.log(`${"10,000 FIT.VRAM/FIT.FITS cells, recalculation".padEnd(58)} ${warmMs.toFixed(1).padStart(10)} ms total  (target < 100 ms; ${errors} cells are Excel errors)`);
 }
