@@ -52,49 +52,53 @@ const vllmCase = (id: string, input: EstimateInput, f: (e: ReturnType<typeof est
 
 /** The cases: measured run id → comparisons. */
 export const CASES: Array<[string, CaseFn]> = [
-  // V0 engine (Dec 2024): chunked prefill off, so the profile batch is max_model_len (8192); no CUDA-graph estimate.
-  vllmCase("vllm-pr10511-llama3-8b-tp1", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 8192, vramGiB: 79.22, gpuUtil: 0.9, cudaGraphs: false, batchedTokens: 8192, maxSeqs: 256 }, (e, _p, m) => [
+  // runtime_version: dev build between v0.6.4 and v0.6.5, V0 engine: chunked prefill off, so the profile batch is max_model_len (8192).
+  vllmCase("vllm-pr10511-llama3-8b-tp1", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", engineVersion: "0.6.4", ctx: 8192, vramGiB: 79.22, gpuUtil: 0.9, batchedTokens: 8192, maxSeqs: 256 }, (e, _p, m) => [
     cmp("vllm-pr10511-llama3-8b-tp1", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gib, "GiB"),
     cmp("vllm-pr10511-llama3-8b-tp1", "vllm", "activations", e.perGpu.activationBytes / GiB, m.activation_peak_gib, "GiB"),
     cmp("vllm-pr10511-llama3-8b-tp1", "vllm", "nonTorch", e.perGpu.overheadBytes / GiB, m.non_torch_gib, "GiB"),
     cmp("vllm-pr10511-llama3-8b-tp1", "vllm", "kvCache", (e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes) / GiB, m.kv_cache_gib, "GiB"),
   ]),
-  vllmCase("vllm-pr10511-llama3-8b-tp2", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 8192, vramGiB: 79.22, gpus: 2, gpuUtil: 0.9, cudaGraphs: false, batchedTokens: 8192, maxSeqs: 256 }, (e, _p, m) => [
+  vllmCase("vllm-pr10511-llama3-8b-tp2", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", engineVersion: "0.6.4", ctx: 8192, vramGiB: 79.22, gpus: 2, gpuUtil: 0.9, batchedTokens: 8192, maxSeqs: 256 }, (e, _p, m) => [
     cmp("vllm-pr10511-llama3-8b-tp2", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gib_per_gpu, "GiB"),
     cmp("vllm-pr10511-llama3-8b-tp2", "vllm", "nonTorch", e.perGpu.overheadBytes / GiB, m.non_torch_gib_per_gpu, "GiB"),
   ]),
   vllmCase("sglang-21348-qwen3-235b-fp8-tp4-h100", { model: "qwen3-235b-a22b", quant: "fp8", runtime: "sglang", ctx: 4096, gpu: "nvidia-h100-sxm-80gb", gpus: 4, gpuUtil: 0.93 }, (e, _p, m) => [
     cmp("sglang-21348-qwen3-235b-fp8-tp4-h100", "sglang", "kvCapacityTokens", e.kvCapacityTokens!, m.kv_tokens, "tokens"),
   ]),
-  // V0-era log (weights "GB" = GiB); max_model_len 20000 is the profile batch.
-  vllmCase("vllm-10517-llama31-8b-3090-20k", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 20000, vramGiB: 23.58, gpuUtil: 0.9, cudaGraphs: false, batchedTokens: 20000, maxSeqs: 256 }, (e, _p, m) => [
+  // runtime_version "~v0.6.4, V0" (weights "GB" = GiB); max_model_len 20000 is the profile batch.
+  vllmCase("vllm-10517-llama31-8b-3090-20k", { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", engineVersion: "0.6.4", ctx: 20000, vramGiB: 23.58, gpuUtil: 0.9, batchedTokens: 20000, maxSeqs: 256 }, (e, _p, m) => [
     cmp("vllm-10517-llama31-8b-3090-20k", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gb_printed, "GiB"),
     cmp("vllm-10517-llama31-8b-3090-20k", "vllm", "activations", e.perGpu.activationBytes / GiB, m.peak_torch_memory_gib - m.weights_gb_printed, "GiB"),
     cmp("vllm-10517-llama31-8b-3090-20k", "vllm", "kvCache", (e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes) / GiB, m.kv_cache_gib, "GiB"),
     cmp("vllm-10517-llama31-8b-3090-20k", "vllm", "kvCapacityTokens", e.kvCapacityTokens!, m.gpu_blocks * 16, "tokens"),
     cmp("vllm-10517-llama31-8b-3090-20k", "vllm", "maxConcurrency", e.maxConcurrency!, m.max_concurrency, "x"),
   ]),
-  ["vllm-33155-gptoss120b-h100-v0141", (m) => [cmp("vllm-33155-gptoss120b-h100-v0141", "vllm", "weights", estimate({ model: "gpt-oss-120b", runtime: "vllm" }).perGpu.weightsBytes / GiB, m.weights_gib, "GiB")]],
-  vllmCase("vllm-13061-r1-distill-qwen14b-tp2-4090", { model: "deepseek-r1-distill-qwen-14b", quant: "bf16", runtime: "vllm", ctx: 131072, vramGiB: 23.08 / 0.98, gpus: 2, gpuUtil: 0.98, cudaGraphs: false }, (e, _p, m) => [
+  ["vllm-33155-gptoss120b-h100-v0141", (m) => [cmp("vllm-33155-gptoss120b-h100-v0141", "vllm", "weights", estimate({ model: "gpt-oss-120b", runtime: "vllm", engineVersion: "0.14.1" }).perGpu.weightsBytes / GiB, m.weights_gib, "GiB")]],
+  // runtime_version "~v0.7.x (Feb 2025), V0"; the log is of 2025-02-11, when v0.7.2 was the current release.
+  // The worker's 8.69 GiB is a non-driver rank; rank 0 also profiles the sampler and sets the block count.
+  vllmCase("vllm-13061-r1-distill-qwen14b-tp2-4090", { model: "deepseek-r1-distill-qwen-14b", quant: "bf16", runtime: "vllm", engineVersion: "0.7.2", ctx: 131072, vramGiB: 23.08 / 0.98, gpus: 2, gpuUtil: 0.98 }, (e, _p, m) => [
     cmp("vllm-13061-r1-distill-qwen14b-tp2-4090", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gb_printed_per_gpu, "GiB"),
     cmp("vllm-13061-r1-distill-qwen14b-tp2-4090", "vllm", "activations", e.perGpu.activationBytes / GiB, m.activation_peak_gib, "GiB"),
     cmp("vllm-13061-r1-distill-qwen14b-tp2-4090", "vllm", "kvCache", (e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes) / GiB, m.kv_cache_gib_per_gpu, "GiB"),
     cmp("vllm-13061-r1-distill-qwen14b-tp2-4090", "vllm", "kvCapacityTokens", e.kvCapacityTokens!, m.kv_tokens, "tokens"),
   ]),
-  ["vllm-17469-qwen3-30b-a3b-tp4-a10", (m) => [cmp("vllm-17469-qwen3-30b-a3b-tp4-a10", "vllm", "weights", estimate({ model: "qwen3-30b-a3b", quant: "bf16", runtime: "vllm", gpus: 4 }).perGpu.weightsBytes / GiB, m.weights_gib_per_gpu, "GiB")]],
+  ["vllm-17469-qwen3-30b-a3b-tp4-a10", (m) => [cmp("vllm-17469-qwen3-30b-a3b-tp4-a10", "vllm", "weights", estimate({ model: "qwen3-30b-a3b", quant: "bf16", runtime: "vllm", engineVersion: "0.8.5", gpus: 4 }).perGpu.weightsBytes / GiB, m.weights_gib_per_gpu, "GiB")]],
   // DeepSeek-Coder-V2-Lite has DeepSeek-V2-Lite's architecture; an 80 GB card at the default 0.9.
-  vllmCase("vllm-pr13109-dscoder-v2-lite-awq-mla", { model: "deepseek-v2-lite", quant: "awq", runtime: "vllm", ctx: 163840, vramGiB: 79.22, gpuUtil: 0.9, cudaGraphs: false }, (e, _p, m) => [
+  // runtime_version "PR #13109 dev (Feb 2025, ~v0.7.2), V0": inside the MLA 256-byte alignment window.
+  vllmCase("vllm-pr13109-dscoder-v2-lite-awq-mla", { model: "deepseek-v2-lite", quant: "awq", runtime: "vllm", engineVersion: "0.7.2", ctx: 163840, vramGiB: 79.22, gpuUtil: 0.9 }, (e, _p, m) => [
     cmp("vllm-pr13109-dscoder-v2-lite-awq-mla", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gib, "GiB"),
     cmp("vllm-pr13109-dscoder-v2-lite-awq-mla", "vllm", "kvCache", (e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes) / GiB, m.kv_cache_gib, "GiB"),
     cmp("vllm-pr13109-dscoder-v2-lite-awq-mla", "vllm", "kvCapacityTokens", e.kvCapacityTokens!, m.gpu_blocks * 16, "tokens"),
     cmp("vllm-pr13109-dscoder-v2-lite-awq-mla", "vllm", "maxConcurrency", e.maxConcurrency!, m.max_concurrency, "x"),
   ]),
   // v0.19.0: vLLM did not yet deduct CUDA-graph memory before sizing the KV pool (default since v0.21, PR #30515).
-  vllmCase("vllm-blog-gptoss20b-a100-u065", { model: "gpt-oss-20b", runtime: "vllm", ctx: 131072, gpu: "nvidia-a100-sxm-80gb", gpuUtil: 0.65, cudaGraphs: false }, (e, _p, m) => [
+  vllmCase("vllm-blog-gptoss20b-a100-u065", { model: "gpt-oss-20b", runtime: "vllm", engineVersion: "0.19.0", ctx: 131072, gpu: "nvidia-a100-sxm-80gb", gpuUtil: 0.65 }, (e, _p, m) => [
     cmp("vllm-blog-gptoss20b-a100-u065", "vllm", "weights", e.perGpu.weightsBytes / GiB, m.weights_gib, "GiB"),
     cmp("vllm-blog-gptoss20b-a100-u065", "vllm", "kvCache", (e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes) / GiB, m.kv_cache_gib, "GiB"),
   ]),
-  vllmCase("vllm-28228-kimi-linear-48b-awq-tp2-3090", { model: "kimi-linear-48b-a3b-instruct", quant: "awq", runtime: "vllm", ctx: 120000, gpu: "nvidia-rtx-3090", gpus: 2, gpuUtil: 0.95, batchedTokens: 64000, maxSeqs: 8 }, (e, _p, m) => [
+  // runtime_version "~0.11.x (Nov 2025, V1)".
+  vllmCase("vllm-28228-kimi-linear-48b-awq-tp2-3090", { model: "kimi-linear-48b-a3b-instruct", quant: "awq", runtime: "vllm", engineVersion: "0.11.0", ctx: 120000, gpu: "nvidia-rtx-3090", gpus: 2, gpuUtil: 0.95, batchedTokens: 64000, maxSeqs: 8 }, (e, _p, m) => [
     cmp("vllm-28228-kimi-linear-48b-awq-tp2-3090", "vllm", "maxConcurrency", e.maxConcurrency!, m.max_concurrency, "x"),
   ]),
   ["llamacpp-ollama16480-gptoss120b-kv-iswa", (m) => {
@@ -136,8 +140,9 @@ export const CASES: Array<[string, CaseFn]> = [
     cmp("file-mixtral-8x7b-gguf-bytes", "file", "weights", fileBytes("mixtral-8x7b-instruct-v0.1", "q2_k"), m.Q2_K_base_bytes, "B"),
     cmp("file-mixtral-8x7b-gguf-bytes", "file", "weights", fileBytes("mixtral-8x7b-instruct-v0.1", "q3_k_m"), m.Q3_K_M_base_bytes, "B"),
   ]],
-  // AutoRound int4 is GPTQ-format 4-bit g128; MTP adds its own layer's KV (not modelled: state/KV of the draft).
-  vllmCase("vllm-club3090-294-qwen36-27b-int4-tp2-3090", { model: "qwen3.6-27b", quant: "gptq", runtime: "vllm", kvDtype: "fp8_e5m2", ctx: 262144, gpu: "nvidia-rtx-3090", gpus: 2, batchedTokens: 8192, maxSeqs: 2 }, (e, _p, m) => [
+  // AutoRound int4 is GPTQ-format 4-bit g128. Version not in the excerpt (June 2026, V1: latest assumed);
+  // speculative_config {'method': 'mtp', 'num_speculative_tokens': 3} is in the source quote.
+  vllmCase("vllm-club3090-294-qwen36-27b-int4-tp2-3090", { model: "qwen3.6-27b", quant: "gptq", runtime: "vllm", kvDtype: "fp8_e5m2", ctx: 262144, gpu: "nvidia-rtx-3090", gpus: 2, batchedTokens: 8192, maxSeqs: 2, speculativeTokens: 3 }, (e, _p, m) => [
     cmp("vllm-club3090-294-qwen36-27b-int4-tp2-3090", "vllm", "maxConcurrency", e.maxConcurrency!, m.max_concurrency, "x"),
     cmp("vllm-club3090-294-qwen36-27b-int4-tp2-3090", "vllm", "kvCapacityTokens", e.kvCapacityTokens!, m.kv_tokens, "tokens"),
   ]),

@@ -23,9 +23,15 @@ describe("accuracy against measured runs", () => {
   test("GGUF file sizes of Qwen2.5-3B within 1% for every quant", () => {
     for (const c of comparisons.filter((c) => c.id === "file-qwen25-3b-mradermacher-gguf")) expect(Math.abs(c.error)).toBeLessThan(0.01);
   });
-  // Target is 5%; current modelling reaches about 15% on these rows (V0-era sampler peaks,
-  // MTP drafts and AWQ layouts not modelled). This guard keeps it from getting worse.
-  test("vLLM KV capacity and concurrency: median absolute error ≤ 20% (target 5%, see README)", () => {
-    expect(med((c) => c.engine === "vllm" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"))).toBeLessThanOrEqual(0.2);
+  // Target is 5%. With each run's vLLM release modelled (V0 sampler, MLA 256-byte entries, CUDA graphs by
+  // version, MTP drafter) the median is about 5.1%; the Kimi-Linear row is still off (engine-facts §4.11).
+  test("vLLM KV capacity and concurrency: median absolute error ≤ 7% (target 5%, see README)", () => {
+    expect(med((c) => c.engine === "vllm" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"))).toBeLessThanOrEqual(0.07);
+  });
+  // V0 releases v0.7.2–v0.7.x pad MLA entries to 256 B (engine-facts §4.12): DeepSeek-Coder-V2-Lite matches within 2%.
+  test("vLLM MLA capacity in the 256-byte alignment window within 2%", () => {
+    const rows = comparisons.filter((c) => c.id === "vllm-pr13109-dscoder-v2-lite-awq-mla" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"));
+    expect(rows.length).toBe(2);
+    for (const c of rows) expect(Math.abs(c.error)).toBeLessThan(0.02);
   });
 });

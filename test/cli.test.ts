@@ -61,6 +61,22 @@ describe("fitmygpu CLI", () => {
   });
 });
 
+describe("fitmygpu --engine-version", () => {
+  const args = ["estimate", "deepseek-v2-lite", "--quant", "awq", "--ctx", "163840", "--vram-gib", "79.22", "--json"];
+  test("selects the release's behaviour (MLA entries padded in v0.7.2, not in the latest)", () => {
+    const old = JSON.parse(run([...args, "--engine-version", "0.7.2"]).out);
+    const now = JSON.parse(run(args).out);
+    expect(old.perGpu.kvCacheBytes / now.perGpu.kvCacheBytes).toBeCloseTo(1280 / 1152, 9);
+    expect(old.maxConcurrency).toBeLessThan(now.maxConcurrency);
+  });
+  test("junk exits 2 with one line on stderr", () => {
+    const r = run([...args, "--engine-version", "newest"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/engineVersion must be a release number/);
+    expect(r.err.split("\n")).toHaveLength(1);
+  });
+});
+
 describe("fitmygpu --config: models beyond the catalog", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-cli-"));
   const cat = findModel("qwen3-8b");

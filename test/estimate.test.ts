@@ -183,3 +183,71 @@ describe("bad input gets a typed error, never a raw throw", () => {
     expect(e.warnings.join()).toMatch(/exceeds/);
   });
 });
+
+describe("vLLM by release (engineVersion)", () => {
+  const llama = { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 8192, vramGiB: 79.22, batchedTokens: 8192, maxSeqs: 256 };
+  // The V0 sampler holds bf16 logits + 30 B of fp32/int64/bool buffers per [seq, vocab] element; V1 holds fp32 logits.
+  test.each([
+    ["0.6.3", 2 + 30],
+    ["v0.7.3", 2 + 30],
+    ["0.8.0", 4],
+    ["0.10.1.1", 4],
+    [undefined, 4],
+  ])("sampler profile of %s: %d B per logit", (version, bytes) => {
+    const v1 = estimate({ ...llama, engineVersion: "0.8.0" });
+    const e = estimate({ ...llama, engineVersion: version });
+    expect(e.perGpu.activationBytes - v1.perGpu.activationBytes).toBe(256 * 128256 * ((bytes as number) - 4));
+  });
+  const dsv2 = { model: "deepseek-v2-lite", quant: "awq", runtime: "vllm", ctx: 163840, vramGiB: 79.22 };
+  // 576-element bf16 latent = 1152 B, rounded to 1280 B only between PR #12676 (v0.7.2) and V1's default (v0.8.0).
+  test.each([
+    ["0.7.1", 1152],
+    ["0.7.2", 1280],
+    ["0.7.3.post1", 1280],
+    ["0.8.0", 1152],
+    [undefined, 1152],
+  ])("MLA cache entry under %s: %d B per token per layer", (version, perLayer) => {
+    const e = estimate({ ...dsv2, engineVersion: version });
+    expect(e.perGpu.kvCacheBytes).toBe(27 * 163840 * (perLayer as number));
+  });
+  test.each([
+    ["0.19.0", undefined, 0],
+    ["0.20.2", undefined, 0],
+    ["0.21.0", undefined, 1],
+    [undefined, undefined, 1],
+    ["0.19.0", true, 1],
+    ["0.22.0", false, 0],
+  ])("CUDA-graph estimate under %s (cudaGraphs %s): deducted %d", (version, cudaGraphs, deducted) => {
+    const base = estimate({ ...llama, engineVersion: "0.19.0", cudaGraphs: false });
+    const e = estimate({ ...llama, engineVersion: version, cudaGraphs: cudaGraphs as boolean | undefined });
+    expect(e.perGpu.overheadBytes - base.perGpu.overheadBytes).toBe((deducted as number) * 512 * 2 ** 20);
+  });
+  test.each(["latest", "v1", "0.6.3.4.5", "1.x.2", "0.7.4.dev474+g3556a414", ""])("junk version %j is a FitError", (version) => {
+    expect(() => estimate({ ...llama, engineVersion: version })).toThrow(FitError);
+    expect(() => estimate({ ...llama, engineVersion: version })).toThrow(/engineVersion must be a release number/);
+  });
+  test("engineVersion is refused on other engines", () => {
+    expect(() => estimate({ model: "qwen3-8b", runtime: "llama.cpp", quant: "q4_k_m", engineVersion: "0.6.3" })).toThrow(/vLLM only/);
+  });
+  test("the version is part of the prepared-setup cache key", () => {
+    expect(prepare({ ...llama, engineVersion: "0.6.3" })).not.toBe(prepare({ ...llama, engineVersion: "0.9.0" }));
+  });
+});
+
+describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
+  const qwen = { model: "qwen3.6-27b", quant: "gptq", runtime: "vllm", kvDtype: "fp8_e5m2", ctx: 262144, gpu: "nvidia-rtx-3090", gpus: 2 };
+  test("draft weights load, the draft layer holds KV, and conv states grow", () => {
+    const off = estimate(qwen);
+    const on = estimate({ ...qwen, speculativeTokens: 3 });
+    expect(on.perGpu.weightsBytes).toBeGreaterThan(off.perGpu.weightsBytes);
+    // 16 attention layers + 1 MTP layer (17/16), less a little block rounding as the state page changes.
+    const ratio = on.perGpu.kvCacheBytes / off.perGpu.kvCacheBytes;
+    expect(ratio).toBeGreaterThan(1.05);
+    expect(ratio).toBeLessThan(17 / 16 + 1e-9);
+    expect(on.perGpu.stateBytes).toBeGreaterThan(off.perGpu.stateBytes);
+    expect(on.maxConcurrency!).toBeLessThan(off.maxConcurrency!);
+  });
+  test("a model without MTP layers is refused", () => {
+    expect(() => estimate({ model: "qwen3-8b", runtime: "vllm", speculativeTokens: 2 })).toThrow(/no MTP layers/);
+  });
+});

@@ -13,7 +13,8 @@ const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it r
 
 Usage:
   fitmygpu estimate <model> [--quant Q] [--ctx N] [--batch B] [--runtime R] [--kv-dtype D]
-                    [--gpu NAME | --vram-gib X] [--gpus N] [--gpu-util F] [--explain] [--json]
+                    [--gpu NAME | --vram-gib X] [--gpus N] [--gpu-util F]
+                    [--engine-version V] [--speculative-tokens K] [--explain] [--json]
   fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
   fitmygpu model <model> [--json]                       the model's spec table
   fitmygpu estimate|fit|model --config config.json [--index model.safetensors.index.json]
@@ -29,7 +30,10 @@ ctx is the context of one request; batch is the number of concurrent requests
 (llama.cpp: -np batch with -c ctx×batch). --gpus is the tensor-parallel size.
 Memory is reported in GiB (2^30 bytes); --json reports bytes.
 --config reads a Hugging Face config.json in place of a model name; --index adds the exact
-checkpoint size (metadata.total_size); --params states the card's parameter count.`;
+checkpoint size (metadata.total_size); --params states the card's parameter count.
+--engine-version (vLLM only, e.g. 0.6.3 or v0.10.1.1; default: latest) selects release behaviour:
+the V0 sampler profile before 0.8, 256-byte MLA entries in 0.7.2–0.7.x, CUDA-graph memory
+deducted from 0.21. --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
 
 type Flags = Record<string, string | boolean>;
 
@@ -52,7 +56,7 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 }
 
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
-const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "json", "explain", "help", ...MODEL_FLAGS]);
+const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -104,6 +108,8 @@ function input(model: string | undefined, flags: Flags): EstimateInput {
     vramGiB: number(flags, "vram-gib"),
     gpus: number(flags, "gpus"),
     gpuUtil: number(flags, "gpu-util"),
+    engineVersion: flags["engine-version"] as string | undefined,
+    speculativeTokens: number(flags, "speculative-tokens"),
   };
 }
 

@@ -11,6 +11,7 @@ import { ollama } from "./runtimes/ollama";
 import { sglang } from "./runtimes/sglang";
 import { transformers } from "./runtimes/transformers";
 import { vllm } from "./runtimes/vllm";
+import { parseEngineVersion } from "./runtimes/vllmVersion";
 import { GiB } from "./units";
 
 export const MAX_CTX = 10_000_000;
@@ -36,6 +37,10 @@ export interface EstimateInput {
   batchedTokens?: number;
   maxSeqs?: number;
   flashAttention?: boolean;
+  /** vLLM release, e.g. "0.6.3" or "v0.10.1.1"; absent = the latest release. */
+  engineVersion?: string | null;
+  /** vLLM MTP speculative decoding: num_speculative_tokens. */
+  speculativeTokens?: number | null;
 }
 
 export interface Terms {
@@ -93,7 +98,7 @@ function checkSupport(s: Setup): void {
 /** Resolves names and prepares a setup (cached per distinct setup). */
 export function prepare(input: EstimateInput): Prepared {
   const key = typeof input.model === "string"
-    ? `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}`
+    ? `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}|${input.engineVersion}|${input.speculativeTokens}`
     : undefined;
   if (key) {
     if (preparedGeneration !== catalogGeneration()) {
@@ -116,6 +121,10 @@ export function prepare(input: EstimateInput): Prepared {
     vramBytes = input.vramGiB * GiB;
   }
   if (input.gpuUtil != null && (typeof input.gpuUtil !== "number" || !(input.gpuUtil > 0 && input.gpuUtil <= 1))) fail("invalid", `gpuUtil must be a fraction between 0 and 1, got ${input.gpuUtil}.`);
+  const engineVersion = input.engineVersion != null ? parseEngineVersion(input.engineVersion) : undefined;
+  if (engineVersion && runtime.id !== "vllm") fail("invalid", `engineVersion is modelled for vLLM only, not ${runtime.name}.`);
+  const speculativeTokens = input.speculativeTokens != null && input.speculativeTokens !== 0 ? positiveInt("speculativeTokens", input.speculativeTokens, 64) : undefined;
+  if (speculativeTokens && runtime.id !== "vllm") fail("invalid", `speculativeTokens is modelled for vLLM only, not ${runtime.name}.`);
   if (gpu?.unifiedMemory && runtime.id !== "mlx" && runtime.id !== "llama.cpp" && runtime.id !== "ollama" && gpu.vendor === "Apple")
     fail("unsupported", `${runtime.name} does not run on Apple silicon; use mlx, llama.cpp or ollama.`);
   if (runtime.id === "mlx" && gpu && gpu.vendor !== "Apple") fail("unsupported", `MLX runs only on Apple silicon; ${gpu.name} is not.`);
@@ -131,6 +140,8 @@ export function prepare(input: EstimateInput): Prepared {
     batchedTokens: input.batchedTokens,
     maxSeqs: input.maxSeqs,
     flashAttention: input.flashAttention,
+    engineVersion,
+    speculativeTokens,
   };
   checkSupport(setup);
   const run = PROFILES[runtime.id].prepare(setup);

@@ -3,6 +3,7 @@
 import type { RuntimeInfo, ModelEntry } from "./catalog";
 import type { KvDtype } from "./kvDtype";
 import type { QuantFormat } from "./quant";
+import type { EngineVersion } from "./runtimes/vllmVersion";
 
 export type TermName = "weights" | "kvCache" | "state" | "activations" | "overhead" | "host";
 
@@ -25,6 +26,10 @@ export interface Setup {
   maxSeqs?: number;
   /** llama.cpp flash attention (default on, as llama.cpp's "auto" resolves on CUDA). */
   flashAttention?: boolean;
+  /** vLLM release the run uses; absent = the latest release. */
+  engineVersion?: EngineVersion;
+  /** vLLM MTP speculative decoding: num_speculative_tokens (absent or 0 = off). */
+  speculativeTokens?: number;
 }
 
 /** Per-GPU memory of one workload (ctx tokens per request, batch requests). */

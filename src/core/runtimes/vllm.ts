@@ -1,8 +1,11 @@
-// vLLM (V1): a per-rank budget of gpu_memory_utilization × GPU memory, minus
+// vLLM: a per-rank budget of gpu_memory_utilization × GPU memory, minus
 // weights, the profiled activation peak, non-torch memory and the CUDA-graph
 // estimate; the rest is a pool of 16-token blocks shared by every layer group
 // (and by per-sequence state pages for hybrids, padded to one page size).
-import { cacheLayout } from "../cacheLayout";
+// Release-dependent steps (V0 sampler, V0 MLA alignment, CUDA graphs) follow
+// Setup.engineVersion (vllmVersion.ts); without one, the latest release.
+import type { Architecture } from "../architecture";
+import { cacheLayout, type CacheLayout } from "../cacheLayout";
 import { catalog } from "../catalog";
 import { fail } from "../errors";
 import { b, n } from "../explainFormat";
@@ -10,6 +13,7 @@ import { activationBytesPerToken, padTo, ssmStateBytes } from "../forwardPass";
 import { nativeFormat } from "../quant";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { weightBytes } from "../weightBytes";
+import { alignTo256, vllmBehaviour } from "./vllmVersion";
 
 interface VllmDefaults {
   gpuMemoryUtilization: number;
@@ -106,6 +110,43 @@ function mxfp4ExpertBytes(s: Setup, backend: Mxfp4Backend): { vllm: number; gene
   return { vllm: vllmBytes, generic };
 }
 
+/**
+ * The layers whose caches vLLM allocates. With MTP speculative decoding the
+ * drafter's attention layers join the target's KV-cache groups (engine-facts
+ * §4.9: Qwen3.5-family 27B + MTP logs 17 attention layers), and every
+ * GDN / KDA / Mamba2 conv state holds `conv_kernel − 1 + num_spec` rows
+ * (vllm/model_executor/layers/mamba/mamba_utils.py, gated_delta_net_state_shape,
+ * kda_state_shape, mamba2_state_shape; Mamba1 keeps conv_kernel − 1).
+ */
+function cacheArchitecture(a: Architecture, speculativeTokens: number): Architecture {
+  if (speculativeTokens === 0) return a;
+  const grow = (l: Architecture["layers"][number]) => ({
+    ...l,
+    mixers: l.mixers.map((m) => (m.kind === "gdn" || m.kind === "kda" || m.kind === "mamba2" ? { ...m, convKernel: m.convKernel + speculativeTokens } : m)),
+  });
+  return { ...a, layers: [...a.layers.map(grow), ...a.mtp.layers.map(grow)] };
+}
+
+/** V0 CacheEngine with MLA on CUDA: each token's latent entry rounded up to 256 B (vllm/worker/cache_engine.py `_align_cache`, PR #12676). */
+function alignMlaEntries(layout: CacheLayout): CacheLayout {
+  const kvGroups = layout.kvGroups.map((g) => (g.kind === "mla" ? { ...g, bytesPerTokenPerLayer: alignTo256(g.bytesPerTokenPerLayer) } : g));
+  return { ...layout, kvGroups, fullBytesPerToken: kvGroups.filter((g) => g.window === null).reduce((sum, g) => sum + g.layers * g.bytesPerTokenPerLayer, 0) };
+}
+
+/**
+ * Bytes per element of the [sequences, vocab] logits live at the peak of the
+ * profile's sampler pass.
+ * - V1 (`_dummy_sampler_run`, gpu_model_runner.py) skips top-k/top-p/logprobs: the fp32 logits.
+ * - V0 (`profile_run` samples with SamplingParams(top_p=0.99, top_k=vocab − 1), vllm/worker/model_runner.py;
+ *   `Sampler.forward` and `_apply_top_k_top_p` in vllm/model_executor/layers/sampler.py @ 00f5ff34):
+ *   at the re-sort, the model-dtype logits the runner still holds, the fp32 copy, logits_sort (fp32),
+ *   logits_idx (int64), the top-k and top-p masks (bool), probs_sort and probs_sum (fp32) and the
+ *   re-sorted logits (fp32) are all live: dtype + 4 + 4 + 8 + 1 + 4 + 4 + 1 + 4 bytes.
+ */
+function samplerBytesPerLogit(v0Engine: boolean, dtypeBytes: number): number {
+  return v0Engine ? dtypeBytes + 30 : 4;
+}
+
 export const vllm: RuntimeProfile = {
   id: "vllm",
   prepare(s: Setup): PreparedRun {
@@ -122,9 +163,14 @@ export const vllm: RuntimeProfile = {
     const seqs = s.maxSeqs ?? (large ? d.maxNumSeqs.large : d.maxNumSeqs.other);
     const util = s.gpuUtil ?? d.gpuMemoryUtilization;
     const kvBytes = s.kv.bytes(a.dtypeBytes);
-    const layout = cacheLayout(a, kvBytes, s.tp, { convBytes: a.dtypeBytes, ssmBytes: ssmStateBytes(s.model.record.config, a) });
+    const version = vllmBehaviour(s.engineVersion);
+    const spec = s.speculativeTokens ?? 0;
+    if (spec > 0 && a.mtp.layers.length === 0) fail("unsupported", `${s.model.record.name} has no MTP layers; speculativeTokens models vLLM's MTP drafter only.`);
+    const plainLayout = cacheLayout(cacheArchitecture(a, spec), kvBytes, s.tp, { convBytes: a.dtypeBytes, ssmBytes: ssmStateBytes(s.model.record.config, a) });
+    const layout = version.mlaEntryAlign256 ? alignMlaEntries(plainLayout) : plainLayout;
 
-    const wb = weightBytes(s.model, s.quant);
+    // The MTP drafter's weights load next to the target's.
+    const wb = weightBytes(s.model, s.quant, spec > 0);
     let weightsPerGpu = (wb.total - wb.replicated) / s.tp + wb.replicated;
     let weightsTotal = wb.total;
     // MXFP4 experts (gpt-oss): vLLM's kernel layout, not the checkpoint's bytes.
@@ -140,10 +186,13 @@ export const vllm: RuntimeProfile = {
       mxfp4Note = `MXFP4 experts laid out for vLLM's ${backend} MoE backend${assumed ? " (GPU unknown: Hopper/Triton assumed)" : ""}: padded dims${backend === "triton" ? ", fp32 biases and the unswizzled scales kept beside the swizzled ones (as before vLLM PR #46549)" : ""} add ${b(mxfp4Delta)} per GPU.`;
     }
     const perToken = activationBytesPerToken(a, s.tp);
-    const logits = Math.min(seqs, T) * a.vocab * 4;
+    const logitBytes = samplerBytesPerLogit(version.v0Engine, a.dtypeBytes);
+    const logits = Math.min(seqs, T) * a.vocab * logitBytes;
     const activations = T * perToken + logits;
     const nonTorch = d.nonTorchBytes + (s.tp > 1 ? d.ncclBytesPerRank : 0);
-    const graphs = s.cudaGraphs === false ? 0 : d.cudaGraphBytes;
+    // An explicit cudaGraphs wins; otherwise the release decides (estimate deducted since v0.21.0).
+    const cudaGraphs = s.cudaGraphs ?? version.cudaGraphsDeducted;
+    const graphs = cudaGraphs ? d.cudaGraphBytes : 0;
     const overhead = nonTorch + graphs;
 
     // Hybrid page unification: attention blocks grow until one block's page
@@ -193,7 +242,9 @@ export const vllm: RuntimeProfile = {
       `vLLM defaults assumed: gpu_memory_utilization ${util}, max_num_batched_tokens ${T}, max_num_seqs ${seqs}, block size ${d.blockSize}${blockTokens !== d.blockSize ? ` (raised to ${blockTokens} so one attention block matches a state page)` : ""}.`,
       `The CUDA context (~${b(d.cudaContextBytes)}) sits outside the utilization budget, in the remaining ${(100 * (1 - util)).toFixed(0)}%.`,
     ];
-    if (s.cudaGraphs === false) notes.push("CUDA graphs not estimated (--enforce-eager or vLLM before v0.21).");
+    if (s.engineVersion) notes.push(`vLLM ${s.engineVersion.text}: ${version.v0Engine ? "V0 engine (sampler profiled with top-k/top-p on the driver rank)" : "V1 engine"}${version.mlaEntryAlign256 ? ", MLA cache entries aligned to 256 B" : ""}.`);
+    if (!cudaGraphs) notes.push("CUDA graphs not estimated (--enforce-eager or vLLM before v0.21).");
+    if (spec > 0) notes.push(`MTP speculative decoding with ${spec} token(s): ${a.mtp.layers.length} draft layer(s) load and hold KV; recurrent conv states hold ${spec} extra row(s).`);
     if (mxfp4Note) notes.push(mxfp4Note);
     if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to ${groupSize} layers each: ${paddingLayers} padding layer(s) take real pages.`);
 
@@ -223,7 +274,7 @@ export const vllm: RuntimeProfile = {
             ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)${v ? `; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` : ""}`
             : "no attention layers: no KV cache",
           state: layout.stateLayers ? `${batch} request(s) × ${padded(layout.stateLayers)} state layers${padded(layout.stateLayers) !== layout.stateLayers ? ` (${layout.stateLayers} + ${padded(layout.stateLayers) - layout.stateLayers} padding)` : ""} × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
-          activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × 4 B fp32 logits = ${b(activations)}`,
+          activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × ${logitBytes} B ${version.v0Engine ? "(V0 sampler: logits, sort values and int64 indices, masks, probs, cumsum)" : "fp32 logits"} = ${b(activations)}`,
           overhead: `non-torch ${b(nonTorch)}${s.tp > 1 ? " (incl. NCCL/all-reduce buffers)" : ""} + CUDA graphs ${b(graphs)} = ${b(overhead)}`,
           host: "vLLM keeps no model state in host memory by default (0 B)",
         };
