@@ -156,6 +156,14 @@ export function createFakeExcel(seed: FakeSeed = {}) {
         if (!Array.isArray(grid) || grid.length !== rows || grid.some((r) => !Array.isArray(r) || r.length !== cols)) {
           throw new FakeExcelError("InvalidArgument", `${what} for ${addr} must be a ${rows}×${cols} 2D array.`);
         }
+        // Excel rejects a structured reference ([@Column]) in a cell that is not inside a table.
+        if (what !== "numberFormat" && grid.some((row: unknown[]) => row.some((v) => typeof v === "string" && v.startsWith("=") && v.includes("[@")))) {
+          const inTable = s().tables.some((t) => {
+            const tb = parseRange(t.address);
+            return bounds.top > tb.top && bounds.bottom <= tb.bottom && bounds.left >= tb.left && bounds.right <= tb.right;
+          });
+          if (!inTable) throw new FakeExcelError("InvalidArgument", `The formula in ${addr} uses a structured reference outside a table.`);
+        }
         state.log.push(`${what} ${sheetName}!${addr}`);
         grid.forEach((row: unknown[], r) =>
           row.forEach((v, c) => {

@@ -228,12 +228,24 @@ export async function applyPlan(excel: ExcelLike, plan: WorkbookPlan, target: Pl
     context.application.suspendScreenUpdatingUntilNextSync();
     context.application.suspendApiCalculationUntilNextSync();
 
+    // Formulas with structured references ([@Model]) are only valid inside a table, so
+    // formulas in a table's body are written after the table exists; a whole body column
+    // written with one formula becomes a calculated column that fills new rows.
+    const tableBounds = placed.tables.map((t) => parseRange(t.address));
+    const inTable = (address: string) => {
+      const b = parseRange(address);
+      return tableBounds.some((t) => b.top > t.top && b.bottom <= t.bottom && b.left >= t.left && b.right <= t.right);
+    };
+    const later: typeof placed.blocks = [];
     for (const b of placed.blocks) {
       const range = sheet.getRange(b.address);
       // Format first, so a value lands in a cell that already says how to read it (text stays text).
       if (b.numberFormat) range.numberFormat = b.numberFormat;
       if (b.values) range.values = b.values;
-      if (b.formulas) range.formulas = b.formulas;
+      if (b.formulas) {
+        if (inTable(b.address)) later.push(b);
+        else range.formulas = b.formulas;
+      }
     }
     const taken = [...wb.tables.items, ...wb.names.items].map((t) => t.name);
     const tableNames: string[] = [];
@@ -244,6 +256,7 @@ export async function applyPlan(excel: ExcelLike, plan: WorkbookPlan, target: Pl
       table.style = t.style;
       tableNames.push(name);
     }
+    for (const b of later) sheet.getRange(b.address).formulas = b.formulas as string[][];
     for (const s of placed.styles) applyStyle(sheet.getRange(s.address), s);
     for (const cf of placed.conditionalFormats) applyConditionalFormat(sheet.getRange(cf.address), cf);
     for (const v of placed.validations) applyValidation(sheet.getRange(v.address), v);

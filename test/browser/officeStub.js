@@ -122,6 +122,11 @@
         if (!Array.isArray(grid) || grid.length !== rows || grid.some(function (r) { return !Array.isArray(r) || r.length !== cols; })) {
           throw FakeExcelError("InvalidArgument", what + " for " + addr + " must be a " + rows + "×" + cols + " 2D array.");
         }
+        // Excel rejects a structured reference ([@Column]) in a cell that is not inside a table.
+        var structured = what !== "numberFormat" && grid.some(function (row) { return row.some(function (v) { return typeof v === "string" && v.charAt(0) === "=" && v.indexOf("[@") >= 0; }); });
+        if (structured && !s().tables.some(function (t) { var tb = parseRange(t.address); return bounds.top > tb.top && bounds.bottom <= tb.bottom && bounds.left >= tb.left && bounds.right <= tb.right; })) {
+          throw FakeExcelError("InvalidArgument", "The formula in " + addr + " uses a structured reference outside a table.");
+        }
         state.log.push(what + " " + sheetName + "!" + addr);
         grid.forEach(function (row, r) {
           row.forEach(function (v, c) {
