@@ -8,7 +8,6 @@ import { catalog } from "../../core/catalog";
 import { MAX_BATCH, MAX_CTX, MAX_GPUS } from "../../core/estimate";
 import {
   DEFAULT_SETUP,
-  HEADER_FILL,
   absCell,
   asText,
   columnLetters,
