@@ -365,7 +365,8 @@
   };
 
   // ------------------------------------------------------------ document settings
-  var settingsStore = {};
+  // A test may seed the workbook's settings (window.__seedSettings) to reopen a saved workbook.
+  var settingsStore = window.__seedSettings ? JSON.parse(JSON.stringify(window.__seedSettings)) : {};
   var settingsLog = { set: [], saveAsync: 0 };
   window.__fakeSettings = { store: settingsStore, log: settingsLog };
   var settings = {

@@ -134,8 +134,9 @@ function serveDist() {
  * A fresh context and page on the pane. `office` is "real" (office.js from
  * node_modules: a plain browser, no host) or "stub" (fake Office + Excel).
  */
-async function openPane(browser, base, office) {
+async function openPane(browser, base, office, seedSettings) {
   const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
+  if (seedSettings) await context.addInitScript((seed) => { window.__seedSettings = seed; }, seedSettings);
   context.setDefaultTimeout(STEP_TIMEOUT);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
   const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [] };
@@ -519,6 +520,7 @@ async function insertAndWait(page, scope, label, expect) {
 
 async function insideExcel(browser, base) {
   console.log("3. Inside Excel (fake Office + recording Excel object model)");
+  let saved = null;
   const s = await openPane(browser, base, "stub");
   const { page } = s;
 
@@ -666,10 +668,32 @@ async function insideExcel(browser, base) {
     matches(String(settings.store["fitmygpu.custom"]), /Workbook Qwen/, "stored setting");
     const st = await fake(page);
     assert(st.calculations.length > calcBefore, "the workbook was recalculated after saving");
+    saved = settings.store;
   });
 
   await hygiene("in Excel", s);
   await s.context.close();
+
+  // Reopening the workbook: another session starts with the saved settings.
+  const again = await openPane(browser, base, "stub", saved);
+  await check("reopened workbook: the saved custom model is registered for FIT formulas and the pane, and formulas are recalculated", async () => {
+    const p = again.page;
+    const vram = await until("FIT.VRAM of the custom model", () => p.evaluate(() => {
+      const r = window.__fit.VRAM([["Workbook Qwen"]], [["bf16"]], [[8192]], null, null, null, null)[0][0];
+      return typeof r === "number" ? r : null;
+    }), (v) => typeof v === "number" && v > 0);
+    assert(vram > 1, `FIT.VRAM("Workbook Qwen") = ${vram}`);
+    const st = await fake(p);
+    assert(st.calculations.length >= 1, "a full recalculation ran after the custom entries loaded");
+    await showTab(p, "tab-custom");
+    await untilMatches("custom list", () => text(p, "[data-testid=custom-list]"), /Workbook Qwen/);
+    await showTab(p, "tab-calc");
+    const input = combo(p, "Model");
+    await pickByKeyboard(p, input, "Workbook Qwen");
+    await untilMatches("result title", () => resultTitle(p), /Workbook Qwen/);
+  });
+  await hygiene("reopened workbook", again);
+  await again.context.close();
 }
 
 /**
