@@ -33,7 +33,8 @@ export function loadMeasured(file = path.join(__dirname, "..", "..", "shared", "
   return JSON.parse(fs.readFileSync(found, "utf8"));
 }
 
-const cmp = (id: string, engine: string, term: Term, est: number, meas: number, unit: string): Comparison => ({ id, engine, term, estimate: est, measured: meas, unit, error: (est - meas) / meas });
+/** One comparison of an estimate with a measured figure. */
+export const cmp = (id: string, engine: string, term: Term, est: number, meas: number, unit: string): Comparison => ({ id, engine, term, estimate: est, measured: meas, unit, error: (est - meas) / meas });
 
 /** Weight bytes of a catalog model under a quant, in the unit a file listing uses. */
 function fileBytes(model: string, quant: string): number {
