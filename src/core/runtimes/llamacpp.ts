@@ -40,6 +40,8 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
   const weightsPerGpu = N === 1 ? gpuWeights : (gpuWeights - wb.output) / N + wb.output;
   const heads = a.attentionHeads;
   const moe = a.layers.find((l) => l.ffn.kind === "moe")?.ffn;
+  const attnMixer = a.layers.flatMap((l) => l.mixers).find((m) => "headDimV" in m) as { heads: number; headDimV: number } | undefined;
+  const kqvWidth = attnMixer ? attnMixer.heads * attnMixer.headDimV : a.hidden;
   const ffnWidth = moe && moe.kind === "moe" ? moe.topK * (2 * moe.expertIntermediate) + moe.experts : 2 * a.maxIntermediate;
 
   const cellsPerSeq = (ctx: number) => pad(ctx, d.ctxPad);
@@ -55,7 +57,14 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
     const tokens = Math.min(ub, cellsPerSeq(ctx) * batch);
     const nkv = cellsPerSeq(ctx);
     const logits = a.vocab * tokens * 4;
-    const attn = layout.kvLayers ? (fa ? nkv * tokens * 2 : nkv * tokens * heads * 4 + nkv * tokens * 2) : 0;
+    // Without FA the graph keeps the KQ mask in F32 (llama-graph.cpp: self_kq_mask is GGML_TYPE_F32 and is
+    // cast to F16 only `cparams.flash_attn ? ggml_cast(...) : self_kq_mask`). The mask is a graph input read
+    // by every layer, so it is live at the attention peak, together with the F32 KQ scores
+    // [n_kv, n_tokens, n_head] (softmax runs in place), the KQV product [n_head × head_dim_v, n_tokens]
+    // allocated while KQ is still read, and the residual stream [n_embd, n_tokens] that is added after
+    // attention (ggml-alloc frees a tensor only after its last consumer).
+    // Checked on fedora-copr/logdetective#106 (Mistral 7B, FA off): 2084 → 2132 MiB vs 2144 at 32K.
+    const attn = layout.kvLayers ? (fa ? nkv * tokens * 2 : nkv * tokens * heads * 4 + nkv * tokens * 4 + tokens * (kqvWidth + a.hidden) * 4) : 0;
     const ffn = tokens * (ffnWidth + 2 * a.hidden) * 4;
     return { total: Math.max(logits, attn, ffn) + d.graphOverheadBytes, logits, attn, ffn, tokens, nkv };
   };
@@ -94,7 +103,7 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
         weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight) ${projector > 0 ? ` − ${b(projector)} vision projector (separate mmproj)` : ""} − ${b(wb.tokenEmbd)} input embeddings kept on the host${a.tiedEmbeddings ? ` + ${b(wb.tokenEmbd)} copy as the output layer` : ""} = ${b(gpuWeights)}${N > 1 ? ` → ${b(weightsPerGpu)} on the fullest of ${N} GPUs` : ""}`,
         kvCache: layout.kvGroups.length ? `${batch} slot(s) × [${groups}] = ${b(kvBytes(ctx, batch))}${N > 1 ? ` ÷ ${N} GPUs` : ""}` : "no attention layers: no KV cache",
         state: layout.stateLayers ? `${batch} slot(s) × ${layout.stateLayers} recurrent layers × ${b(layout.stateBytesPerSeq / layout.stateLayers)} (F32 conv + SSM state) = ${b(batch * layout.stateBytesPerSeq)}` : "no recurrent layers: no state",
-        activations: `compute buffer = max(logits ${n(a.vocab)} × ${n(c.tokens)} × 4 B = ${b(c.logits)}, attention ${fa ? `mask ${n(c.nkv)} × ${n(c.tokens)} × 2 B` : `KQ ${n(c.nkv)} × ${n(c.tokens)} × ${heads} heads × 4 B`} = ${b(c.attn)}, FFN ${b(c.ffn)}) + ${b(d.graphOverheadBytes)} graph = ${b(c.total)}`,
+        activations: `compute buffer = max(logits ${n(a.vocab)} × ${n(c.tokens)} × 4 B = ${b(c.logits)}, attention ${fa ? `mask ${n(c.nkv)} × ${n(c.tokens)} × 2 B` : `KQ ${n(c.nkv)} × ${n(c.tokens)} × ${heads} heads × 4 B + F32 mask + KQV and residual`} = ${b(c.attn)}, FFN ${b(c.ffn)}) + ${b(d.graphOverheadBytes)} graph = ${b(c.total)}`,
         overhead: `CUDA context ${b(d.cudaContextBytes)}${extraOverhead ? ` + ${b(extraOverhead)} ${engine} keeps free` : ""} = ${b(overhead)}`,
         host: `input embeddings ${b(wb.tokenEmbd)} + output buffer (${n(a.vocab)} + ${n(a.hidden)}) × ${batch} × 4 B = ${b(wb.tokenEmbd + hostOutput(batch))}`,
       };
