@@ -147,6 +147,16 @@ export function createFakeExcel(seed: FakeSeed = {}) {
       return obj;
     }
 
+    function writeCell(cell: FakeCell, v: unknown): void {
+      if (typeof v === "string" && v.startsWith("=")) {
+        cell.formula = v;
+        delete cell.value;
+      } else {
+        cell.value = v as FakeCell["value"];
+        delete cell.formula;
+      }
+    }
+
     function makeRange(sheetName: string, bounds: Bounds, opts: { nullObject?: () => boolean; usedBounds?: () => Bounds | undefined } = {}) {
       const s = () => sheetOf(sheetName);
       const addr = boundsText(bounds);
@@ -194,27 +204,12 @@ export function createFakeExcel(seed: FakeSeed = {}) {
       const range = {
         _sheet: sheetName,
         _bounds: bounds,
+        // As in Excel, text starting with "=" is a formula whichever property sets it.
         set values(grid: unknown) {
-          each2d("values", grid, (cell, v) => {
-            if (typeof v === "string" && v.startsWith("=")) {
-              cell.formula = v;
-              delete cell.value;
-            } else {
-              cell.value = v;
-              delete cell.formula;
-            }
-          });
+          each2d("values", grid, writeCell);
         },
         set formulas(grid: unknown) {
-          each2d("formulas", grid, (cell, v) => {
-            if (typeof v === "string" && v.startsWith("=")) {
-              cell.formula = v;
-              delete cell.value;
-            } else {
-              cell.value = v;
-              delete cell.formula;
-            }
-          });
+          each2d("formulas", grid, writeCell);
         },
         set numberFormat(grid: unknown) {
           each2d("numberFormat", grid, (cell, v) => {
