@@ -385,6 +385,13 @@ async function standaloneCalculator(browser, base) {
     await page.getByLabel("Vendor", { exact: true }).selectOption("");
     await until("rows after clearing the filter", () => gpuRows(page), (n) => n === all);
     assert(apple < all, "filter reduced rows");
+    await page.getByLabel("Class", { exact: true }).selectOption("datacenter");
+    const dc = await until("rows after filtering datacenter", () => gpuRows(page), (n) => n > 0 && n < all);
+    const dcNames = await gpuColumn(page, 0);
+    assert(!dcNames.some((n) => /GeForce|Apple/.test(n)), `datacenter filter should drop consumer and Apple GPUs, saw ${show(dcNames)}`);
+    await page.getByLabel("Class", { exact: true }).selectOption("");
+    await until("rows after clearing the class filter", () => gpuRows(page), (n) => n === all);
+    assert(dc < all, "class filter reduced rows");
 
     const th = page.locator("#panel-gpus th").filter({ hasText: "VRAM GiB" });
     equal(await th.getAttribute("aria-sort"), "none", "VRAM header aria-sort before sorting");
@@ -501,6 +508,33 @@ async function customModelAndGpu(browser, base) {
     await page.keyboard.press("Escape");
     equal(await input.inputValue(), "My Qwen test", "model input after Escape");
     equal(await input.getAttribute("aria-expanded"), "false", "aria-expanded after Escape");
+  });
+
+  await check("Add tab: picking config.json and model.safetensors.index.json files previews the model", async () => {
+    await showTab(page, "tab-custom");
+    await page.getByLabel("…or pick config.json", { exact: true }).setInputFiles({ name: "config.json", mimeType: "application/json", buffer: Buffer.from(config) });
+    await untilMatches("config box filled from the file", () => page.inputValue("[data-testid=config-text]"), /"model_type"/);
+    await page.getByLabel("model.safetensors.index.json (optional)", { exact: true }).setInputFiles({ name: "model.safetensors.index.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify({ metadata: { total_size: 1_192_099_840 }, weight_map: {} })) });
+    await page.fill("[data-testid=custom-name]", "Picked Qwen");
+    await untilMatches("preview from the picked files", () => text(page, "[data-testid=custom-preview]"), /Derived: [\d.]+[MB] parameters/);
+    assert(await page.locator("[data-testid=custom-save]").isEnabled(), "save enabled for the picked config");
+    await page.click("[data-testid=custom-save]");
+    await untilMatches("status after saving the picked model", () => text(page, "[data-testid=custom-status]"), /Added Picked Qwen/);
+  });
+
+  await check("Remove: a removed custom model is gone from the list and the pickers", async () => {
+    await page.getByRole("button", { name: "Remove Model: Picked Qwen" }).click();
+    await untilMatches("status after removing", () => text(page, "[data-testid=custom-status]"), /Removed Model: Picked Qwen/);
+    const list = await text(page, "[data-testid=custom-list]");
+    assert(!/Picked Qwen/.test(list), `the list should not show Picked Qwen any more, saw ${show(list)}`);
+    await showTab(page, "tab-calc");
+    const input = combo(page, "Model");
+    await input.focus();
+    await page.keyboard.type("Picked Qwen");
+    const listId = await input.getAttribute("aria-controls");
+    const options = await until("model options", () => page.locator(`#${listId} [role=option]`).allInnerTexts(), (o) => o.length > 0);
+    assert(!options.some((o) => o.startsWith("Picked Qwen")), `Picked Qwen should not be offered, saw ${show(options.slice(0, 5))}`);
+    await page.keyboard.press("Escape");
   });
 
   await hygiene("custom", s);
