@@ -45,6 +45,27 @@ describe("calculator", () => {
     expect(c.budgetBytes).toBe(d.budgetBytes);
   });
 
+  test("vLLM release and MTP options reach the estimate, and only on vLLM", () => {
+    const base = state({ model: "llama-3.1-8b", quant: "bf16", runtime: "vllm", gpu: "rtx 3090", ctx: 8192 });
+    const latest = calculate(base);
+    const v0 = calculate({ ...base, engineVersion: "0.6.3" });
+    if (!latest.ok || !v0.ok) throw new Error("expected results");
+    // The V0 sampler's profile holds more logits copies than V1's: more activation memory, less KV room.
+    expect(v0.terms.find((t) => t.term === "activations")!.bytes).toBeGreaterThan(latest.terms.find((t) => t.term === "activations")!.bytes);
+    expect(v0.notes.join(" ")).toMatch(/vLLM 0\.6\.3: V0 engine/);
+    const bad = calculate({ ...base, speculativeTokens: 2 });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatch(/no MTP layers/);
+    // Other engines ignore the vLLM-only options rather than failing.
+    const cpp = calculate({ ...base, runtime: "llama.cpp", quant: "q4_k_m", engineVersion: "0.6.3", speculativeTokens: 2 });
+    expect(cpp.ok).toBe(true);
+    const rows = gpuComparison({ ...base, engineVersion: "0.6.3" });
+    const rowsLatest = gpuComparison(base);
+    if (!Array.isArray(rows) || !Array.isArray(rowsLatest)) throw new Error("expected rows");
+    const h100 = (r: typeof rows) => r.find((x) => x.id === "nvidia-h100-sxm-80gb")!;
+    expect(h100(rows).requiredGiB).not.toBe(h100(rowsLatest).requiredGiB);
+  });
+
   test("engine choices narrow the quant and KV lists", () => {
     expect(quantsFor("llama.cpp")).toContain("q4_k_m");
     expect(quantsFor("llama.cpp")).not.toContain("awq");

@@ -22,6 +22,10 @@ export interface CalcState {
   gpus: number;
   /** vLLM gpu_memory_utilization / SGLang mem_fraction_static; null = the engine's default. */
   gpuUtil: number | null;
+  /** vLLM release ("0.6.3"); null = the latest. */
+  engineVersion: string | null;
+  /** vLLM MTP speculative tokens; null = off. */
+  speculativeTokens: number | null;
 }
 
 export const DEFAULT_STATE: CalcState = {
@@ -34,6 +38,8 @@ export const DEFAULT_STATE: CalcState = {
   gpu: "nvidia-rtx-4090",
   gpus: 1,
   gpuUtil: null,
+  engineVersion: null,
+  speculativeTokens: null,
 };
 
 /** Context presets offered next to free entry. */
@@ -79,6 +85,15 @@ export const TERM_LABELS: Record<TermName, string> = {
   host: "System RAM",
 };
 
+/** vLLM's release-dependent options (engine version, MTP speculative decoding) apply to vLLM only. */
+export function isVllm(runtime: string): boolean {
+  try {
+    return findRuntime(runtime).id === "vllm";
+  } catch {
+    return false;
+  }
+}
+
 /** Engines whose memory share the user can set (vLLM gpu_memory_utilization, SGLang mem_fraction_static). */
 export function hasGpuUtil(runtime: string): boolean {
   try {
@@ -98,6 +113,8 @@ function input(s: CalcState): EstimateInput {
     gpu: s.gpu,
     gpus: s.gpus,
     gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null,
+    engineVersion: isVllm(s.runtime) ? s.engineVersion : null,
+    speculativeTokens: isVllm(s.runtime) ? s.speculativeTokens : null,
   };
 }
 
@@ -298,7 +315,8 @@ const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, OOM:
 export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: string } = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
   let rows: GpuRow[];
   try {
-    rows = compareGpus({ model: s.model, quant: s.quant, runtime: s.runtime, kvDtype: s.kvDtype, gpus: s.gpus, ctx: s.ctx, batch: s.batch, gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null }).map((r) => ({
+    const { gpu: _gpu, ...setup } = input(s);
+    rows = compareGpus({ ...setup, ctx: s.ctx, batch: s.batch }).map((r) => ({
       id: r.gpu.id,
       name: r.gpu.name,
       vendor: r.gpu.vendor,

@@ -1,11 +1,11 @@
 // The will-it-fit calculator: the form, the live verdict, the stacked bar
 // against the GPU budget, and "How is this computed".
 import { catalog } from "../core/catalog";
-import { formatCount } from "../core/units";
+import { parseEngineVersion } from "../core/runtimes/vllmVersion";
+import { formatBytes as gib, formatCount } from "../core/units";
 import { combobox } from "./combobox";
-import { CONTEXT_PRESETS, calculate, contextWarning, gpuLabel, hasGpuUtil, kvDtypesFor, modelLabel, quantsFor, searchGpus, searchModels, type CalcResult, type CalcState } from "./calculatorModel";
+import { CONTEXT_PRESETS, calculate, contextWarning, gpuLabel, hasGpuUtil, isVllm, kvDtypesFor, modelLabel, quantsFor, searchGpus, searchModels, type CalcResult, type CalcState } from "./calculatorModel";
 import { h, replace, uid } from "./dom";
-import { formatBytes as gib } from "../core/units";
 
 export interface CalculatorView {
   root: HTMLElement;
@@ -72,6 +72,7 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
     kv.setOptions(kvDtypesFor(v), state.kvDtype);
     state.kvDtype = kv.el.value;
     util.root.hidden = !hasGpuUtil(v);
+    advanced.hidden = !isVllm(v);
     recompute();
   });
   const quant = select("Weights", quantsFor(state.runtime), state.quant, (v) => {
@@ -111,7 +112,38 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
   util.el.setAttribute("inputmode", "decimal");
   util.root.hidden = !hasGpuUtil(state.runtime);
 
-  const form = h("div", { class: "form", role: "group", "aria-label": "Setup" }, model.root, runtime.root, quant.root, ctx.root, presets, batch.root, kv.root, gpu.root, gpus.root, util.root);
+  // vLLM's memory behaviour changed between releases (V0 sampler, MLA padding, CUDA graphs).
+  const versionId = uid("vllm-version");
+  const versionMsg = h("span", { class: "warn", id: `${versionId}-msg`, "aria-live": "polite" });
+  const version = h("input", { id: versionId, type: "text", placeholder: "latest", value: state.engineVersion ?? "", spellcheck: "false", "aria-describedby": `${versionId}-msg` });
+  version.addEventListener("input", () => {
+    const raw = version.value.trim();
+    let ok = true;
+    try {
+      if (raw) parseEngineVersion(raw);
+    } catch (e) {
+      ok = false;
+      versionMsg.textContent = (e as Error).message;
+    }
+    version.setAttribute("aria-invalid", String(!ok));
+    if (!ok) return;
+    versionMsg.textContent = "";
+    state.engineVersion = raw || null;
+    recompute();
+  });
+  const spec = numberField("MTP speculative tokens", state.speculativeTokens, 1, 64, (v) => {
+    state.speculativeTokens = v;
+    recompute();
+  }, { blank: "off", hint: "vLLM --speculative-config with method mtp; models with MTP layers only." });
+  const advanced = h(
+    "details",
+    { class: "field wide", "data-testid": "vllm-advanced" },
+    h("summary", {}, "vLLM release and speculative decoding"),
+    h("div", { class: "form" }, h("div", { class: "field" }, h("label", { for: versionId }, "vLLM release"), version, versionMsg, h("span", { class: "hint" }, "e.g. 0.6.3; blank = the latest release.")), spec.root),
+  );
+  advanced.hidden = !isVllm(state.runtime);
+
+  const form = h("div", { class: "form", role: "group", "aria-label": "Setup" }, model.root, runtime.root, quant.root, ctx.root, presets, batch.root, kv.root, gpu.root, gpus.root, util.root, advanced);
   const root = h("div", {}, h("h2", { class: "visually-hidden" }, "Will it fit?"), form, result, actions);
 
   const sync = () => {

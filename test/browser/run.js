@@ -318,6 +318,25 @@ async function standaloneCalculator(browser, base) {
     assert(b1 !== b0, "budget changed");
   });
 
+  await check("vLLM release and MTP options: a V0 release changes the estimate; junk is refused", async () => {
+    const adv = page.locator("[data-testid=vllm-advanced]");
+    assert(await adv.isVisible(), "the vLLM options are shown for vLLM");
+    await adv.locator("summary").click();
+    const version = page.getByLabel("vLLM release", { exact: true });
+    const before = (await metrics(page)).required;
+    await version.fill("0.6.3");
+    await until("Required per GPU changes for vLLM 0.6.3", async () => (await metrics(page)).required, (v) => v && v !== before);
+    await version.fill("zero point six");
+    equal(await version.getAttribute("aria-invalid"), "true", "aria-invalid for a junk release");
+    await version.fill("");
+    await until("Required per GPU back to the latest release", async () => (await metrics(page)).required, (v) => v === before);
+    const spec = page.getByLabel("MTP speculative tokens", { exact: true });
+    await spec.fill("2");
+    await untilMatches("error for MTP on a model without MTP layers", () => text(page, "[data-testid=calc-error]"), /no MTP layers/);
+    await spec.fill("");
+    await until("a verdict again", () => verdict(page), (v) => /^(Fits|Tight|OOM)$/.test(v || ""));
+  });
+
   await check("context 2000000 warns about the context window; 'abc' is invalid with a message", async () => {
     const ctx = fieldIn(page, "Context (tokens per request)");
     const msgId = await ctx.getAttribute("aria-describedby");
