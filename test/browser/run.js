@@ -230,6 +230,22 @@ async function metrics(page) {
   });
 }
 
+const AXE = path.join(ROOT, "node_modules", "axe-core", "axe.min.js");
+
+/** axe-core's WCAG checks on every tab of the pane; returns "tab: rule (n nodes)" per violation. */
+async function accessibilityViolations(page) {
+  // Evaluated over the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(fs.readFileSync(AXE, "utf8"));
+  const found = [];
+  for (const tab of ["tab-calc", "tab-model", "tab-gpus", "tab-custom"]) {
+    await showTab(page, tab);
+    const v = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations.map((x) => `${x.id} (${x.impact}, ${x.nodes.length} node(s): ${x.nodes[0].target.join(" ")})`));
+    for (const x of v) found.push(`${tab}: ${x}`);
+  }
+  await showTab(page, "tab-calc");
+  return found;
+}
+
 async function showTab(page, id) {
   await page.click(`#${id}`);
   await until(`#${id} selected`, () => page.getAttribute(`#${id}`, "aria-selected"), (v) => v === "true");
@@ -391,6 +407,11 @@ async function standaloneCalculator(browser, base) {
       matches(l.href, /^https:\/\//, "source href");
       matches(l.rel || "", /\bnoopener\b/, `rel of ${l.href}`);
     }
+  });
+
+  await check("axe-core finds no accessibility violations on any tab (light theme)", async () => {
+    const v = await accessibilityViolations(page);
+    assert(v.length === 0, `accessibility violations: ${show(v)}`);
   });
 
   await check("GPUs tab: ≥ 60 rows, vendor filter, VRAM sort with aria-sort", async () => {
@@ -583,6 +604,11 @@ async function insideExcel(browser, base) {
     equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), "rgb(41, 41, 41)", "body background in the dark theme");
     assert((await page.locator("#panel-calc").getByRole("button", { name: "Download CSV" }).count()) === 0, "no Download CSV inside Excel");
     equal(await page.evaluate(() => Object.keys(window.__fit).length), 18, "FIT functions registered through CustomFunctions.associate");
+  });
+
+  await check("axe-core finds no accessibility violations on any tab (dark Office theme, in Excel)", async () => {
+    const v = await accessibilityViolations(page);
+    assert(v.length === 0, `accessibility violations: ${show(v)}`);
   });
 
   await check("basket: add three models for the workbook inserts", async () => {
