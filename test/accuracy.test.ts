@@ -24,9 +24,16 @@ describe("accuracy against measured runs", () => {
     for (const c of comparisons.filter((c) => c.id === "file-qwen25-3b-mradermacher-gguf")) expect(Math.abs(c.error)).toBeLessThan(0.01);
   });
   // Target is 5%. With each run's vLLM release modelled (V0 sampler, MLA 256-byte entries, CUDA graphs by
-  // version, MTP drafter) the median is about 5.1%; the Kimi-Linear row is still off (engine-facts §4.11).
-  test("vLLM KV capacity and concurrency: median absolute error ≤ 7% (target 5%, see README)", () => {
-    expect(med((c) => c.engine === "vllm" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"))).toBeLessThanOrEqual(0.07);
+  // version, MTP drafter and its 1 + k state pages per recurrent layer) the median is about 1.0%; the
+  // Kimi-Linear row is still off (engine-facts §4.11).
+  test("vLLM KV capacity and concurrency: median absolute error ≤ 3% (target 5%, see README)", () => {
+    expect(med((c) => c.engine === "vllm" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"))).toBeLessThanOrEqual(0.03);
+  });
+  // MTP on a GDN hybrid: 1 + num_speculative_tokens state pages per request and layer (engine-facts §4.12): +0.8% / +1.0%.
+  test("vLLM Qwen3.6-27B + MTP capacity and concurrency within 2%", () => {
+    const rows = comparisons.filter((c) => c.id === "vllm-club3090-294-qwen36-27b-int4-tp2-3090" && (c.term === "kvCapacityTokens" || c.term === "maxConcurrency"));
+    expect(rows.length).toBe(2);
+    for (const c of rows) expect(Math.abs(c.error)).toBeLessThan(0.02);
   });
   // V0 releases v0.7.2–v0.7.x pad MLA entries to 256 B (engine-facts §4.12): DeepSeek-Coder-V2-Lite matches within 2%.
   test("vLLM MLA capacity in the 256-byte alignment window within 2%", () => {

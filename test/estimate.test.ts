@@ -4,6 +4,7 @@ import { catalog } from "../src/core/catalog";
 import { FitError } from "../src/core/errors";
 import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain } from "../src/core/estimate";
 import { architectureFromConfig } from "../src/core/architecture";
+import { mambaStatePagesPerRequest } from "../src/core/runtimes/vllm";
 
 const models = catalog().models.map((m) => m.record.id);
 const runtimes = ["vllm", "llama.cpp", "ollama", "transformers", "sglang"];
@@ -249,5 +250,37 @@ describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
   });
   test("a model without MTP layers is refused", () => {
     expect(() => estimate({ model: "qwen3-8b", runtime: "vllm", speculativeTokens: 2 })).toThrow(/no MTP layers/);
+  });
+  // MambaSpec.num_speculative_blocks = num_speculative_tokens; max_memory_usage_bytes = page × (1 + k) in the
+  // default mamba_cache_mode "none" (engine-facts §4.12).
+  test.each([
+    [0, 1],
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ])("k = %i speculative tokens: %i state pages per request and recurrent layer", (k, pages) => {
+    expect(mambaStatePagesPerRequest(k)).toBe(pages);
+  });
+  // Qwen3.6-27B at TP2, fp8 KV: attention 2 KV heads × (256 + 256) × 1 B = 1024 B per token and layer; GDN state per layer
+  // = (3 + k) conv rows × 5120 × 2 B + 24 × 128 × 128 × 4 B, rounded up to a 16-token attention block; 48 GDN layers
+  // padded to 51 (groups of 17 with the MTP layer).
+  test.each([
+    [1, 1584],
+    [2, 1600],
+    [3, 1600],
+  ])("k = %i: state = 51 layers × (1 + k) pages of %i tokens × 1024 B per request", (k, blockTokens) => {
+    const e = estimate({ ...qwen, speculativeTokens: k });
+    expect(e.perGpu.stateBytes).toBe(51 * (1 + k) * blockTokens * 1024);
+    expect(e.perGpu.kvCacheBytes).toBe(17 * Math.ceil(262144 / blockTokens) * blockTokens * 1024);
+    // The concurrency divides the same pool by KV + (1 + k) state pages.
+    const pool = e.budgetBytes! - e.perGpu.weightsBytes - e.perGpu.activationBytes - e.perGpu.overheadBytes;
+    expect(e.maxConcurrency!).toBeCloseTo(pool / (e.perGpu.kvCacheBytes + e.perGpu.stateBytes), 9);
+  });
+  test("the speculative state pages scale with the batch and appear in the explanation", () => {
+    const one = estimate({ ...qwen, speculativeTokens: 3 });
+    const two = estimate({ ...qwen, speculativeTokens: 3, batch: 2 });
+    expect(two.perGpu.stateBytes).toBe(2 * one.perGpu.stateBytes);
+    expect(explain({ ...qwen, speculativeTokens: 3 }).state).toMatch(/× 4 pages \(1 \+ 3 speculative\)/);
+    expect(explain(qwen).state).not.toMatch(/speculative/);
   });
 });

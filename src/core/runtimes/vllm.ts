@@ -127,6 +127,15 @@ function cacheArchitecture(a: Architecture, speculativeTokens: number): Architec
   return { ...a, layers: [...a.layers.map(grow), ...a.mtp.layers.map(grow)] };
 }
 
+/**
+ * State pages one request holds per recurrent (Mamba / GDN / KDA) layer in vLLM's default
+ * mamba_cache_mode "none": its running state plus one per speculative token
+ * (MambaSpec.max_memory_usage_bytes = page_size × (1 + num_speculative_blocks), vllm/v1/kv_cache_interface.py).
+ */
+export function mambaStatePagesPerRequest(speculativeTokens: number): number {
+  return 1 + speculativeTokens;
+}
+
 /** V0 CacheEngine with MLA on CUDA: each token's latent entry rounded up to 256 B (vllm/worker/cache_engine.py `_align_cache`, PR #12676). */
 function alignMlaEntries(layout: CacheLayout): CacheLayout {
   const kvGroups = layout.kvGroups.map((g) => (g.kind === "mla" ? { ...g, bytesPerTokenPerLayer: alignTo256(g.bytesPerTokenPerLayer) } : g));
@@ -234,7 +243,16 @@ export const vllm: RuntimeProfile = {
       }
       return bytes;
     };
-    const statePerRequest = padded(layout.stateLayers) * statePage;
+    // Each request holds 1 + num_speculative_tokens state pages per recurrent layer:
+    // MambaBase.get_kv_cache_spec sets MambaSpec.num_speculative_blocks = num_speculative_tokens
+    // (vllm/model_executor/layers/mamba/abstract.py @ 00b08dc44519a82cbdd9061d92d1226985094622), and
+    // MambaSpec.max_memory_usage_bytes is page × (1 + num_speculative_blocks) in mamba_cache_mode "none"
+    // (vllm/v1/kv_cache_interface.py @ 001cabc1be16a59a70d720ed61a13b678c060a18); the GDN / Mamba2 kernels
+    // write one state per draft position (spec_state_indices [batch, 1 + num_spec], vLLM PR #33726).
+    // "none" is the default: hybrids do not enable prefix caching by default (ModelConfig.is_prefix_caching_supported);
+    // with --enable-prefix-caching the mode is "align" and a request holds 2 + num_spec pages (not modelled, engine-facts §4.11).
+    const statePagesPerRequest = mambaStatePagesPerRequest(spec);
+    const statePerRequest = padded(layout.stateLayers) * statePage * statePagesPerRequest;
     const budget = (v: number) => util * v;
     const pool = (v: number) => budget(v) - weightsPerGpu - activations - overhead;
 
@@ -244,7 +262,7 @@ export const vllm: RuntimeProfile = {
     ];
     if (s.engineVersion) notes.push(`vLLM ${s.engineVersion.text}: ${version.v0Engine ? "V0 engine (sampler profiled with top-k/top-p on the driver rank)" : "V1 engine"}${version.mlaEntryAlign256 ? ", MLA cache entries aligned to 256 B" : ""}.`);
     if (!cudaGraphs) notes.push("CUDA graphs not estimated (--enforce-eager or vLLM before v0.21).");
-    if (spec > 0) notes.push(`MTP speculative decoding with ${spec} token(s): ${a.mtp.layers.length} draft layer(s) load and hold KV; recurrent conv states hold ${spec} extra row(s).`);
+    if (spec > 0) notes.push(`MTP speculative decoding with ${spec} token(s): ${a.mtp.layers.length} draft layer(s) load and hold KV; recurrent conv states hold ${spec} extra row(s)${layout.stateLayers > 0 ? `; each request holds ${statePagesPerRequest} state pages per recurrent layer (one per draft position; ${statePagesPerRequest + 1} with --enable-prefix-caching, not modelled)` : ""}.`);
     if (mxfp4Note) notes.push(mxfp4Note);
     if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to ${groupSize} layers each: ${paddingLayers} padding layer(s) take real pages.`);
 
@@ -273,7 +291,7 @@ export const vllm: RuntimeProfile = {
           kvCache: layout.kvGroups.length
             ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)${v ? `; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` : ""}`
             : "no attention layers: no KV cache",
-          state: layout.stateLayers ? `${batch} request(s) × ${padded(layout.stateLayers)} state layers${padded(layout.stateLayers) !== layout.stateLayers ? ` (${layout.stateLayers} + ${padded(layout.stateLayers) - layout.stateLayers} padding)` : ""} × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
+          state: layout.stateLayers ? `${batch} request(s) × ${padded(layout.stateLayers)} state layers${padded(layout.stateLayers) !== layout.stateLayers ? ` (${layout.stateLayers} + ${padded(layout.stateLayers) - layout.stateLayers} padding)` : ""}${statePagesPerRequest > 1 ? ` × ${statePagesPerRequest} pages (1 + ${spec} speculative)` : ""} × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
           activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × ${logitBytes} B ${version.v0Engine ? "(V0 sampler: logits, sort values and int64 indices, masks, probs, cumsum)" : "fp32 logits"} = ${b(activations)}`,
           overhead: `non-torch ${b(nonTorch)}${s.tp > 1 ? " (incl. NCCL/all-reduce buffers)" : ""} + CUDA graphs ${b(graphs)} = ${b(overhead)}`,
           host: "vLLM keeps no model state in host memory by default (0 B)",
