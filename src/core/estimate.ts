@@ -82,6 +82,8 @@ export interface Prepared {
 }
 
 const preparedCache = new Map<string, Prepared>();
+/** A setup prepared on every catalog GPU (or why it cannot run there), in catalog order. */
+const comparisonCache = new Map<string, Array<Prepared | Error>>();
 /** The catalog generation the cache was filled under: registering custom models or GPUs changes what a name means. */
 let preparedGeneration = -1;
 
@@ -95,16 +97,22 @@ function checkSupport(s: Setup): void {
   if (q.id === "mxfp4" && !s.model.arch.layers.some((l) => l.ffn.kind === "moe")) fail("unsupported", `MXFP4 here quantizes MoE experts only; ${s.model.record.name} has no experts. Use nvfp4, awq or a GGUF type.`);
 }
 
+/** The cache key of a setup given by names; undefined for a model passed as an entry. */
+function setupKey(input: EstimateInput): string | undefined {
+  if (typeof input.model !== "string") return undefined;
+  // Custom models and GPUs can change what a name means: start afresh when they do.
+  if (preparedGeneration !== catalogGeneration()) {
+    preparedCache.clear();
+    comparisonCache.clear();
+    preparedGeneration = catalogGeneration();
+  }
+  return `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}|${input.engineVersion}|${input.speculativeTokens}`;
+}
+
 /** Resolves names and prepares a setup (cached per distinct setup). */
 export function prepare(input: EstimateInput): Prepared {
-  const key = typeof input.model === "string"
-    ? `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}|${input.engineVersion}|${input.speculativeTokens}`
-    : undefined;
+  const key = setupKey(input);
   if (key) {
-    if (preparedGeneration !== catalogGeneration()) {
-      preparedCache.clear();
-      preparedGeneration = catalogGeneration();
-    }
     const hit = preparedCache.get(key);
     if (hit) return hit;
   }
@@ -334,21 +342,42 @@ export function speed(input: EstimateInput): Speed {
   return speedOf(prepare(input), ctx, batch);
 }
 
+/** What speed needs from a model, independent of ctx and batch. */
+interface SpeedShape {
+  expertShare: number;
+  /** Experts and experts per token of the MoE layers (none for dense models). */
+  moe?: { experts: number; topK: number };
+  /** Σ heads × head_dim over attention layers: prefill attention FLOPs are 2 · ctx² · this. */
+  attentionWidth: number;
+}
+
+const speedShapes = new WeakMap<ModelEntry, SpeedShape>();
+
+function speedShape(m: ModelEntry): SpeedShape {
+  const hit = speedShapes.get(m);
+  if (hit) return hit;
+  const ffn = m.arch.layers.find((l) => l.ffn.kind === "moe")?.ffn;
+  const shape: SpeedShape = {
+    expertShare: m.params.byGroup.experts / m.params.total,
+    moe: ffn && ffn.kind === "moe" ? { experts: ffn.experts, topK: ffn.topK } : undefined,
+    attentionWidth: m.arch.layers.reduce((s, l) => s + l.mixers.reduce((t, x) => t + ("heads" in x && "headDimK" in x ? x.heads * x.headDimK : 0), 0), 0),
+  };
+  speedShapes.set(m, shape);
+  return shape;
+}
+
 /** Decode and prefill speed of a prepared setup on its catalog GPU. */
 export function speedOf(p: Prepared, ctx: number, batch: number): Speed {
   if (!p.gpu) fail("invalid", "A GPU from the catalog is required for speed (its bandwidth and compute).");
-  const a = p.setup.model.arch;
-  const params = p.setup.model.params;
+  const shape = speedShape(p.setup.model);
   const u = p.run.usage(ctx, batch);
-  const expertShare = params.byGroup.experts / params.total;
-  const moe = a.layers.find((l) => l.ffn.kind === "moe")?.ffn;
   // Experts one decode step touches: 1 − (1 − k/E)^batch of them.
-  const touched = moe && moe.kind === "moe" ? 1 - Math.pow(1 - moe.topK / moe.experts, batch) : 0;
-  const weightsRead = p.run.weightsPerGpu * (1 - expertShare + expertShare * touched);
+  const touched = shape.moe ? 1 - Math.pow(1 - shape.moe.topK / shape.moe.experts, batch) : 0;
+  const weightsRead = p.run.weightsPerGpu * (1 - shape.expertShare + shape.expertShare * touched);
   // On average a sequence is half-way through its context.
-  const bytesPerStep = weightsRead + (u.kvCache / 2) + u.state;
+  const bytesPerStep = weightsRead + u.kvCache / 2 + u.state;
   const stepSeconds = bytesPerStep / (p.gpu.bandwidthGBs * 1e9 * BANDWIDTH_EFFICIENCY);
-  const flops = 2 * params.active * ctx + 2 * ctx * ctx * a.layers.reduce((s, l) => s + l.mixers.reduce((t, m) => t + ("heads" in m && "headDimK" in m ? m.heads * m.headDimK : 0), 0), 0);
+  const flops = 2 * p.setup.model.params.active * ctx + 2 * ctx * ctx * shape.attentionWidth;
   const tflops = p.gpu.bf16Tflops ?? 0;
   return {
     perSequence: 1 / stepSeconds,
@@ -363,9 +392,28 @@ export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Arra
   const { ctx, batch } = checkCtxBatch(input);
   // Bad names and unsupported combinations fail here, once; only GPU-specific limits become per-row errors.
   prepare(input);
-  return catalog().gpus.map((gpu) => {
+  const gpus = catalog().gpus;
+  // One lookup per comparison instead of one per GPU: the setup on every GPU, prepared once.
+  const key = setupKey(input);
+  let row = key ? comparisonCache.get(key) : undefined;
+  if (!row) {
+    row = gpus.map((gpu) => {
+      try {
+        return prepare({ ...input, gpu: gpu.id });
+      } catch (e) {
+        return e instanceof Error ? e : new Error(String(e));
+      }
+    });
+    if (key) {
+      if (comparisonCache.size > 500) comparisonCache.clear();
+      comparisonCache.set(key, row);
+    }
+  }
+  const prepared = row;
+  return gpus.map((gpu, i) => {
     try {
-      const p = prepare({ ...input, gpu: gpu.id });
+      const p = prepared[i];
+      if (p instanceof Error) throw p;
       const e = evaluate(p, ctx, batch, false);
       const sp = speedOf(p, ctx, batch);
       return { gpu, estimate: e, status: statusOf(e), tokensPerSecond: sp.aggregate };

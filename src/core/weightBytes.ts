@@ -17,8 +17,26 @@ export interface WeightBytes {
 
 const REPLICATED_ROLES = new Set(["ffn_gate_inp", "mla_q_a", "mla_kv_a"]);
 
-/** Bytes of every weight tensor under `q` (MTP layers only when `includeMtp`). */
-export function weightBytes(m: ModelEntry, q: QuantFormat, includeMtp = false): WeightBytes {
+// Weight bytes depend only on the model, the format and MTP; engines and GPUs
+// reuse them, so a GPU comparison computes them once, not once per GPU.
+const memo = new WeakMap<ModelEntry, Map<string, Readonly<WeightBytes>>>();
+
+/** Bytes of every weight tensor under `q` (MTP layers only when `includeMtp`); computed once per model, format and MTP choice. */
+export function weightBytes(m: ModelEntry, q: QuantFormat, includeMtp = false): Readonly<WeightBytes> {
+  let byModel = memo.get(m);
+  if (!byModel) {
+    byModel = new Map();
+    memo.set(m, byModel);
+  }
+  const key = `${q.id}|${includeMtp}`;
+  const hit = byModel.get(key);
+  if (hit) return hit;
+  const wb = Object.freeze(computeWeightBytes(m, q, includeMtp));
+  byModel.set(key, wb);
+  return wb;
+}
+
+function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean): WeightBytes {
   const bits = tensorBitsFn(q, { arch: m.arch, checkpoint: m.record.checkpoint.dtype });
   const byGroup: Record<TensorGroup, number> = { embed: 0, head: 0, attention: 0, mlp: 0, experts: 0, shared: 0, router: 0, linear: 0, norms: 0, vision: 0, mtp: 0 };
   let total = 0;
