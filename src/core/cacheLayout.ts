@@ -25,8 +25,26 @@ export interface CacheLayout {
   kvLayers: number;
 }
 
+// A layout depends only on the architecture and these sizes; every GPU of a
+// comparison asks for the same one, so it is computed once.
+const memo = new WeakMap<Architecture, Map<string, Readonly<CacheLayout>>>();
+
 /** Summarises KV and state per GPU for `tp` ranks, K/V at `kvBytes` and state at `state` dtypes. */
-export function cacheLayout(a: Architecture, kvBytes: number, tp: number, state: StateDtypes, vKvBytes = kvBytes): CacheLayout {
+export function cacheLayout(a: Architecture, kvBytes: number, tp: number, state: StateDtypes, vKvBytes = kvBytes): Readonly<CacheLayout> {
+  let byArch = memo.get(a);
+  if (!byArch) {
+    byArch = new Map();
+    memo.set(a, byArch);
+  }
+  const key = `${kvBytes}|${tp}|${state.convBytes}|${state.ssmBytes}|${vKvBytes}`;
+  const hit = byArch.get(key);
+  if (hit) return hit;
+  const layout = Object.freeze(computeLayout(a, kvBytes, tp, state, vKvBytes));
+  byArch.set(key, layout);
+  return layout;
+}
+
+function computeLayout(a: Architecture, kvBytes: number, tp: number, state: StateDtypes, vKvBytes: number): CacheLayout {
   const groups = new Map<string, KvGroup>();
   let stateBytes = 0;
   let stateLayers = 0;

@@ -40,7 +40,7 @@ export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 
   const weightsPerGpu = N === 1 ? gpuWeights : (gpuWeights - wb.output) / N + wb.output;
   const heads = a.attentionHeads;
   const moe = a.layers.find((l) => l.ffn.kind === "moe")?.ffn;
-  const attnMixer = a.layers.flatMap((l) => l.mixers).find((m) => "headDimV" in m) as { heads: number; headDimV: number } | undefined;
+  const attnMixer = a.layers.find((l) => l.mixers.some((m) => "headDimV" in m))?.mixers.find((m) => "headDimV" in m) as { heads: number; headDimV: number } | undefined;
   const kqvWidth = attnMixer ? attnMixer.heads * attnMixer.headDimV : a.hidden;
   const ffnWidth = moe && moe.kind === "moe" ? moe.topK * (2 * moe.expertIntermediate) + moe.experts : 2 * a.maxIntermediate;
 
