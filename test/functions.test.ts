@@ -291,6 +291,12 @@ describe("bad input gets a specific Excel error, never a crash", () => {
     expect(checked).toBeGreaterThan(150);
   });
 
+  test("a batch the engine cannot run is #VALUE! (Ollama runs hybrid models one sequence at a time)", () => {
+    expect(one(call("VRAM", ["qwen3.5-35b-a3b", "q4_k_m", 4096, 1, "ollama"]))).toBeGreaterThan(0);
+    const e = excelError(() => call("VRAM", ["qwen3.5-35b-a3b", "q4_k_m", 4096, 2, "ollama"]));
+    expect(e.code).toBe("#VALUE!");
+  });
+
   test("unsupported combinations say what is allowed", () => {
     const fp8 = excelError(() => call("VRAM", ["qwen3-8b", "q4_k_m", 4096, 1, "llama.cpp", "fp8"]));
     expect(fp8.code).toBe("#VALUE!");

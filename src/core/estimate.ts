@@ -165,6 +165,12 @@ function terms(weights: number, kv: number, state: number, act: number, overhead
   return { weightsBytes: weights, kvCacheBytes: kv, stateBytes: state, activationBytes: act, overheadBytes: overhead, totalBytes: weights + kv + state + act + overhead, hostBytes: host };
 }
 
+/** Per-GPU required bytes at (ctx, batch), refusing a batch the engine cannot run (the total of `evaluate`, without building the estimate). */
+export function totalPerGpu(p: Prepared, ctx: number, batch: number): number {
+  if (p.run.maxBatch && batch > p.run.maxBatch.value) fail("unsupported", p.run.maxBatch.reason);
+  return requiredPerGpu(p, ctx, batch);
+}
+
 /** Per-GPU required bytes of a prepared setup at (ctx, batch). */
 export function requiredPerGpu(p: Prepared, ctx: number, batch: number): number {
   const u = p.run.usage(ctx, batch);

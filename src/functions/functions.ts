@@ -6,7 +6,7 @@
 // declared as ranges: a range spills one result per cell.
 import { catalog, findGpu, findModel, findRuntime } from "../core/catalog";
 import { fail } from "../core/errors";
-import { compareGpus, evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf } from "../core/estimate";
+import { compareGpus, evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf, totalPerGpu } from "../core/estimate";
 import { GPU_FIELDS, MODEL_FIELDS, gpuField, modelField } from "../core/spec";
 import { toGiB } from "../core/units";
 import { isBlank, lift, requiredText, single, table, text } from "./cellArgs";
@@ -35,7 +35,7 @@ type Table = Array<Array<string | number | boolean>>;
 export function vram(model: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
   return lift([model, quant, ctx, batch, runtime, kv_dtype, gpus], (a) => {
     const p = prepare(setupInput({ model: a(0), quant: a(1), runtime: a(4), kvDtype: a(5), gpus: a(6) }, false));
-    return toGiB(evaluate(p, ctxOf(a(2)), batchOf(a(3)), false).perGpu.totalBytes);
+    return toGiB(totalPerGpu(p, ctxOf(a(2)), batchOf(a(3))));
   });
 }
 
