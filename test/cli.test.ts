@@ -17,7 +17,9 @@ describe("fitmygpu CLI", () => {
     const r = run(["estimate", "qwen3.5-35b-a3b", "--quant", "q4_k_m", "--ctx", "32768", "--runtime", "llama.cpp", "--gpu", "nvidia-rtx-4090", "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    for (const k of ["model", "quant", "runtime", "kvDtype", "ctx", "batch", "gpus", "weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes", "perGpu", "gpu", "vramBytes", "budgetBytes", "fits", "headroomBytes", "kvCapacityTokens", "maxConcurrency", "maxContext"]) expect(j).toHaveProperty(k);
+    // The contract is exactly these keys.
+    expect(Object.keys(j)).toEqual(["model", "quant", "runtime", "kvDtype", "ctx", "batch", "gpus", "weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes", "perGpu", "gpu", "vramBytes", "budgetBytes", "fits", "headroomBytes", "kvCapacityTokens", "maxConcurrency", "maxContext"]);
+    expect(Object.keys(j.perGpu)).toEqual(["weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes"]);
     expect(j.totalBytes).toBe(j.weightsBytes + j.kvCacheBytes + j.stateBytes + j.activationBytes + j.overheadBytes);
   });
   test("estimate --vram-gib works without a catalog GPU", () => {
@@ -26,7 +28,8 @@ describe("fitmygpu CLI", () => {
   });
   test("model --json has the contract keys", () => {
     const j = JSON.parse(run(["model", "Qwen/Qwen3-8B", "--json"]).out);
-    for (const k of ["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]) expect(j).toHaveProperty(k);
+    // The contract is exactly these keys, in this order.
+    expect(Object.keys(j)).toEqual(["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]);
     expect(j.id).toBe("qwen3-8b");
     expect(j.headDim).toBe(128);
   });

@@ -13,6 +13,8 @@ export interface SpecField<T> {
   key: string;
   /** Key in the CLI's --json output. */
   jsonKey: string;
+  /** Left out of `model --json`, whose keys are a fixed contract (FIT.MODEL and the pane still show it). */
+  notInJson?: boolean;
   label: string;
   format: FieldFormat;
   value: (x: T) => string | number | boolean | null;
@@ -66,8 +68,8 @@ export const MODEL_FIELDS: readonly SpecField<ModelEntry>[] = [
   },
   { key: "kv_layers", jsonKey: "kvLayers", label: "KV-bearing layers", format: "count", value: (m) => m.arch.layers.filter((l) => l.mixers.some((x) => isKvLayer(x.kind))).length },
   { key: "vocab_size", jsonKey: "vocabSize", label: "Vocabulary", format: "count", value: (m) => m.arch.vocab },
-  { key: "hf_id", jsonKey: "hfId", label: "Hugging Face repo", format: "text", value: (m) => m.record.checkpoint.repo },
-  { key: "checkpoint_dtype", jsonKey: "checkpointDtype", label: "Checkpoint dtype", format: "text", value: (m) => m.record.checkpoint.dtype },
+  { key: "hf_id", jsonKey: "hfId", label: "Hugging Face repo", format: "text", notInJson: true, value: (m) => m.record.checkpoint.repo },
+  { key: "checkpoint_dtype", jsonKey: "checkpointDtype", label: "Checkpoint dtype", format: "text", notInJson: true, value: (m) => m.record.checkpoint.dtype },
 ];
 
 export const GPU_FIELDS: readonly SpecField<GpuRecord>[] = [
@@ -101,7 +103,7 @@ export const gpuField = (key: unknown): SpecField<GpuRecord> => field(GPU_FIELDS
 /** The model's spec as a JSON object keyed by jsonKey (the CLI's `model --json`). */
 export function modelSpecJson(m: ModelEntry): Record<string, string | number | boolean | null | string[]> {
   const out: Record<string, string | number | boolean | null | string[]> = {};
-  for (const f of MODEL_FIELDS) out[f.jsonKey] = f.value(m);
+  for (const f of MODEL_FIELDS) if (!f.notInJson) out[f.jsonKey] = f.value(m);
   const r = m.record;
   out.hfIds = [r.checkpoint.repo, ...(r.hfIds.base ? [r.hfIds.base] : []), ...(r.hfIds.instruct ? [r.hfIds.instruct] : []), ...r.hfIds.quantized].filter((v, i, a) => a.indexOf(v) === i);
   return out;
