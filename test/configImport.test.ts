@@ -83,7 +83,6 @@ const catalogByHfId = (hfId: string): ModelEntry | undefined => {
 
 /** model_types the estimator does not understand: the import must say so and list what it does. */
 const UNSUPPORTED_TYPE: Record<string, string> = {
-  "Qwen/Qwen3-VL-235B-A22B-Instruct": "qwen3_vl_moe",
   "baidu/ERNIE-4.5-21B-A3B-PT": "ernie4_5_moe",
   "baidu/ERNIE-4.5-300B-A47B-PT": "ernie4_5_moe",
 };
@@ -109,6 +108,8 @@ const FROM_NOTES: Record<string, Record<string, unknown>> = {
   "google/gemma-4-26B-A4B": { "text_config.enable_moe_block": true, "text_config.global_head_dim": 512, "text_config.num_global_key_value_heads": 2, "text_config.attention_k_eq_v": true },
   "CohereForAI/c4ai-command-r-plus": { use_qk_norm: true },
   "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8": { moe_latent_size: 1024 },
+  // The record's notes state the DSA lightning indexer: index_n_heads 64, index_head_dim 128.
+  "deepseek-ai/DeepSeek-V3.2": { index_n_heads: 64, index_head_dim: 128 },
 };
 
 /** Layouts refused as not modelled yet (importing would silently miscount). */
@@ -129,6 +130,8 @@ const CATALOG_TOLERANCE: Record<string, [number, string]> = {
   "google/gemma-3-4b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
   "google/gemma-3-12b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
   "google/gemma-3-27b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
+  "deepseek-ai/DeepSeek-V3.2": [1e-7, "topk_method noaux_tc (router bias) is not a recorded field"],
+  "zai-org/GLM-5": [1.5e-3, "the record does not state the DSA indexer (index_n_heads, index_head_dim) the config carries"],
 };
 
 /** A size the repo name states ("Qwen2.5-72B"), used when neither the record nor the catalog has a count. */

@@ -511,6 +511,7 @@ const FAMILIES: Record<string, (c: Json, mt: string) => Built> = {
 /** Multimodal wrappers: the text model type their text_config holds when it does not say. */
 const WRAPPERS: Record<string, string> = {
   qwen2_5_vl: "qwen2",
+  qwen3_vl_moe: "qwen3_moe",
   qwen3_5: "qwen3_5_text",
   qwen3_5_moe: "qwen3_5_moe_text",
   gemma3: "gemma3_text",
