@@ -5,6 +5,9 @@ import { FitError } from "../src/core/errors";
 import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain } from "../src/core/estimate";
 import { architectureFromConfig } from "../src/core/architecture";
 import { mambaStatePagesPerRequest } from "../src/core/runtimes/vllm";
+import { QUANTS } from "../src/core/quant";
+import { weightBytes } from "../src/core/weightBytes";
+import { modelTensors } from "../src/core/weights";
 
 const models = catalog().models.map((m) => m.record.id);
 const runtimes = ["vllm", "llama.cpp", "ollama", "transformers", "sglang"];
@@ -282,5 +285,74 @@ describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
     expect(two.perGpu.stateBytes).toBe(2 * one.perGpu.stateBytes);
     expect(explain({ ...qwen, speculativeTokens: 3 }).state).toMatch(/× 4 pages \(1 \+ 3 speculative\)/);
     expect(explain(qwen).state).not.toMatch(/speculative/);
+  });
+});
+
+// NVIDIA LatentMoE (Nemotron 3 Super, moe_latent_size 1024): the router and the shared expert read the
+// 4096-wide hidden state; fc1_latent_proj (4096 → 1024) feeds 512 squared-ReLU experts (up 1024 → 2688,
+// down 2688 → 1024, no gate) of which 22 run per token; fc2_latent_proj (1024 → 4096) brings their sum back
+// (transformers modeling_nemotron_h.py NemotronHMoE / NemotronHExperts; vLLM nemotron_h.py NemotronHMoE).
+describe("LatentMoE (Nemotron 3 Super)", () => {
+  const m = catalog().models.find((x) => x.record.id === "nemotron-3-super-120b-a12b")!;
+  const H = 4096, L = 1024, I = 2688, E = 512, K = 22, S = 5376, MOE = 40;
+  test("the MoE blocks carry the latent width and the config's MTP step (attention + MoE)", () => {
+    const moe = m.arch.layers.filter((l) => l.ffn.kind === "moe");
+    expect(moe).toHaveLength(MOE);
+    expect(moe[0].ffn).toMatchObject({ kind: "moe", experts: E, topK: K, expertIntermediate: I, sharedIntermediate: S, gated: false, latent: { size: L, bias: false } });
+    expect(m.arch.mtp.layers.map((l) => (l.ffn.kind === "moe" ? "E" : "*"))).toEqual(["*", "E"]);
+    expect(m.arch.mtp.extraParams).toBe(2 * H * H + 3 * H);
+  });
+  test("parameters per tensor group follow the modeling code", () => {
+    const g = m.params.byGroup;
+    expect(g.experts).toBe(MOE * E * 2 * L * I); // experts at the latent width: 112.74B
+    expect(g.mlp).toBe(MOE * 2 * H * L); // fc1_latent_proj + fc2_latent_proj, the only dense FFN weights
+    expect(g.shared).toBe(MOE * 2 * H * S); // shared expert at the full hidden width
+    expect(g.router).toBe(MOE * (E * H + E)); // gate weight on the hidden state + e_score_correction_bias
+    expect(m.params.total).toBe(120_669_035_520);
+    expect(m.params.mtp).toBe(2_942_325_248); // with it, the checkpoint holds 123.61B
+  });
+  test("active parameters: 22 of 512 experts, plus the latent projections, router and shared expert", () => {
+    expect(m.params.active).toBe(m.params.total - m.params.byGroup.experts + MOE * K * 2 * L * I);
+    expect(m.params.active).toBe(12_770_565_120);
+  });
+  test("without moe_latent_size the same config has experts four times as wide and no latent projections", () => {
+    const { moe_latent_size: _drop, ...plain } = m.record.config as Record<string, unknown>;
+    const a = architectureFromConfig(plain);
+    const t = modelTensors(a, { includeMtp: false });
+    const sum = (role: string) => t.filter((x) => x.role === role).reduce((s, x) => s + x.params, 0);
+    expect(sum("ffn_up_exps") + sum("ffn_down_exps")).toBe(MOE * E * 2 * H * I);
+    expect(sum("ffn_latent_down") + sum("ffn_latent_up")).toBe(0);
+  });
+  test("latent tensors have their own roles and row lengths (GGUF block rules)", () => {
+    const t = modelTensors(m.arch, { includeMtp: false }).filter((x) => x.layer === 1);
+    const byRole = Object.fromEntries(t.map((x) => [x.role, x]));
+    expect(byRole.ffn_latent_down).toMatchObject({ group: "mlp", params: H * L, cols: H });
+    expect(byRole.ffn_latent_up).toMatchObject({ group: "mlp", params: L * H, cols: L });
+    expect(byRole.ffn_up_exps).toMatchObject({ group: "experts", params: E * L * I, cols: L });
+    expect(byRole.ffn_down_exps).toMatchObject({ group: "experts", params: E * I * L, cols: I });
+    expect(byRole.ffn_gate_inp).toMatchObject({ group: "router", cols: H });
+  });
+  test("weight bytes: the native FP8 checkpoint quantizes experts and latent projections; routers stay 16-bit", () => {
+    const fp8 = QUANTS.find((q) => q.id === "fp8")!;
+    const wb = weightBytes(m, fp8);
+    const bits = fp8.linearBits!;
+    expect(wb.byGroup.experts).toBeCloseTo((MOE * E * 2 * L * I * bits) / 8, 0);
+    expect(wb.byGroup.mlp).toBeCloseTo((MOE * 2 * H * L * bits) / 8, 0);
+    expect(wb.byGroup.router).toBe(MOE * (E * H + E) * 2);
+    expect(estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 8192 }).weightsBytes).toBeCloseTo(weightBytes(m, QUANTS.find((q) => q.id === "native")!).total, -6);
+    // GGUF: the latent projections (rows of 4096 and 1024) take the file's base type, Q4_K (4.5 bits) for Q4_K_M.
+    const q4 = weightBytes(m, QUANTS.find((q) => q.id === "q4_k_m")!);
+    expect(q4.byGroup.mlp).toBe((MOE * 2 * H * L * 4.5) / 8);
+  });
+  test("every engine estimates it; vLLM MTP loads the attention + MoE draft step", () => {
+    for (const [runtime, quant] of [["vllm", "native"], ["sglang", "native"], ["transformers", "bf16"], ["llama.cpp", "q4_k_m"], ["ollama", "q4_k_m"]] as const) {
+      const e = estimate({ model: m.record.id, runtime, quant, gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 32768 });
+      expect(e.weightsBytes).toBeGreaterThan(50e9);
+      expect(e.kvCacheBytes).toBeGreaterThan(0);
+      expect(e.stateBytes).toBeGreaterThan(0);
+    }
+    const off = estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 32768 });
+    const on = estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 32768, speculativeTokens: 3 });
+    expect(on.weightsBytes - off.weightsBytes).toBeGreaterThan(m.params.mtp * 0.99);
   });
 });

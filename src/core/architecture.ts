@@ -20,6 +20,19 @@ export type Ffn =
       /** Per-expert biases on the expert projections (gpt-oss). */
       expertBias: boolean;
       routerBias: boolean;
+      /**
+       * NVIDIA LatentMoE (Nemotron 3 Super, config `moe_latent_size`): a dense
+       * hidden → latent projection feeds the routed experts, which run at the
+       * latent width, and a dense latent → hidden projection brings their sum
+       * back. The router and the shared experts still see the full hidden
+       * state. Absent for ordinary MoE (experts at hidden width).
+       * transformers src/transformers/models/nemotron_h/modeling_nemotron_h.py
+       * (NemotronHMoE, NemotronHExperts, NemotronHTopkRouter) at
+       * huggingface/transformers@897753a012bfa6dac8c0ae3281f23a2fc1e72db6;
+       * vLLM vllm/model_executor/models/nemotron_h.py (NemotronHMoE) at
+       * vllm-project/vllm@8744bb0924a53c0d16867426b8b17428d41e4002.
+       */
+      latent?: { size: number; bias: boolean };
     }
   | { kind: "none" };
 
@@ -368,7 +381,16 @@ function mamba2From(c: Json, mt: string, hidden: number): Extract<Mixer, { kind:
   return { kind: "mamba2", dInner, dState: req(c, mt, "ssm_state_size", "mamba_d_state"), groups: req(c, mt, "n_groups", "mamba_n_groups"), heads, convKernel: req(c, mt, "conv_kernel", "mamba_d_conv") };
 }
 
-/** Nemotron-H: one block per pattern character (M = Mamba2, * = attention, - = MLP, E = MoE). */
+/**
+ * Nemotron-H: one block per pattern character (M = Mamba2, * = attention, - = MLP, E = MoE).
+ * Nemotron 3 Super adds LatentMoE (`moe_latent_size`, see Ffn.latent) and MTP:
+ * `num_nextn_predict_layers` steps, each a stack of `mtp_hybrid_override_pattern`
+ * blocks ("*E": attention then MoE); the first block of a step carries
+ * enorm + hnorm + eh_proj (2·hidden → hidden), the last a final_layernorm;
+ * embeddings and lm_head are shared with the main model
+ * (vllm/model_executor/models/nemotron_h_mtp.py at
+ * vllm-project/vllm@5a6131dd84c0df090a74b7e98ec6d3e134864b62).
+ */
 function nemotronH(c: Json, mt: string): Built {
   const hidden = positive(num(c, "hidden_size", mt), "hidden_size");
   const pattern = c.hybrid_override_pattern;
@@ -377,17 +399,32 @@ function nemotronH(c: Json, mt: string): Built {
   const mamba = mamba2From(c, mt, hidden);
   const shape = attention(k, { qkvBias: bool(c, "attention_bias", false) });
   const experts = opt(c, "n_routed_experts") ?? 0;
-  const layers: Layer[] = [...pattern].map((ch) => {
+  const latentSize = opt(c, "moe_latent_size");
+  // fc1_latent_proj / fc2_latent_proj are nn.Linear(..., bias=config.mlp_bias).
+  const latent = latentSize !== undefined ? { size: positive(latentSize, "moe_latent_size"), bias: bool(c, "mlp_bias", false) } : undefined;
+  const block = (ch: string, where: string): Layer => {
     if (ch === "M") return { mixers: [mamba as Mixer], ffn: { kind: "none" } as Ffn, normParams: hidden + mamba.dInner };
     if (ch === "*") return { mixers: [{ kind: "full", ...shape } as Mixer], ffn: { kind: "none" } as Ffn, normParams: hidden };
     if (ch === "-") return { mixers: [], ffn: denseFfn(num(c, "intermediate_size", mt), false, bool(c, "mlp_bias", false)), normParams: hidden };
     if (ch === "E" && experts > 0) {
       const ie = req(c, mt, "moe_intermediate_size");
-      return { mixers: [], ffn: moeFfn({ experts, topK: req(c, mt, "num_experts_per_tok"), expertIntermediate: ie, sharedIntermediate: (opt(c, "n_shared_experts") ?? 0) * (opt(c, "moe_shared_expert_intermediate_size") ?? ie), gated: false, sharedGate: false, expertBias: false, routerBias: true }), normParams: hidden };
+      const ffn = moeFfn({ experts, topK: req(c, mt, "num_experts_per_tok"), expertIntermediate: ie, sharedIntermediate: (opt(c, "n_shared_experts") ?? 0) * (opt(c, "moe_shared_expert_intermediate_size") ?? ie), gated: false, sharedGate: false, expertBias: false, routerBias: true });
+      return { mixers: [], ffn: latent && ffn.kind === "moe" ? { ...ffn, latent } : ffn, normParams: hidden };
     }
-    return fail("unsupported", `config.json (${mt}): block type '${ch}' in hybrid_override_pattern is not supported.`);
-  });
-  return { layers, attentionHeads: k.heads };
+    return fail("unsupported", `config.json (${mt}): block type '${ch}' in ${where} is not supported.`);
+  };
+  const layers: Layer[] = [...pattern].map((ch) => block(ch, "hybrid_override_pattern"));
+  const nMtp = opt(c, "num_nextn_predict_layers") ?? 0;
+  let mtp: Built["mtp"];
+  if (nMtp > 0) {
+    const mtpPattern = c.mtp_hybrid_override_pattern;
+    if (typeof mtpPattern !== "string" || !mtpPattern.length) fail("invalid", `config.json (${mt}) sets num_nextn_predict_layers but is missing 'mtp_hybrid_override_pattern'.`);
+    // vLLM's NemotronH MTP builds only attention ('*') and MoE ('E') blocks.
+    for (const ch of mtpPattern) if (ch !== "*" && ch !== "E") fail("unsupported", `config.json (${mt}): block type '${ch}' in mtp_hybrid_override_pattern is not supported.`);
+    const mtpLayers = Array.from({ length: nMtp }, () => [...mtpPattern].map((ch) => block(ch, "mtp_hybrid_override_pattern"))).flat();
+    mtp = { layers: mtpLayers, extraParams: nMtp * (2 * hidden * hidden + 3 * hidden) };
+  }
+  return { layers, attentionHeads: k.heads, mtp };
 }
 
 /** Falcon-H1: every layer runs attention and Mamba2 in parallel, then a gated MLP. */

@@ -29,6 +29,8 @@ export type TensorRole =
   | "ffn_down_exps"
   | "ffn_small"
   | "ffn_gate_inp"
+  | "ffn_latent_down"
+  | "ffn_latent_up"
   | "norm"
   | "vision";
 
@@ -44,6 +46,11 @@ export interface Tensor {
   cols: number;
 }
 
+/** Input/output width of a MoE layer's routed experts: the latent width under LatentMoE, else hidden. */
+export function expertWidth(f: Extract<Ffn, { kind: "moe" }>, hidden: number): number {
+  return f.latent ? f.latent.size : hidden;
+}
+
 function ffnTensors(f: Ffn, hidden: number, layer: number, group: (g: TensorGroup) => TensorGroup): Tensor[] {
   const out: Tensor[] = [];
   const add = (g: TensorGroup, role: TensorRole, params: number, cols: number, oneDim = false) => params > 0 && out.push({ group: group(g), role, layer, params, oneDim, cols });
@@ -53,13 +60,25 @@ function ffnTensors(f: Ffn, hidden: number, layer: number, group: (g: TensorGrou
     add("mlp", "ffn_down", f.intermediate * hidden, f.intermediate);
     if (f.bias) add("mlp", "ffn_small", (f.gated ? 2 : 1) * f.intermediate + hidden, 0, true);
   } else if (f.kind === "moe") {
-    const e = f.experts * hidden * f.expertIntermediate;
-    if (f.gated) add("experts", "ffn_gate_exps", e, hidden);
-    add("experts", "ffn_up_exps", e, hidden);
+    // Routed experts run at the latent width under LatentMoE, else at hidden.
+    const d = expertWidth(f, hidden);
+    const e = f.experts * d * f.expertIntermediate;
+    if (f.gated) add("experts", "ffn_gate_exps", e, d);
+    add("experts", "ffn_up_exps", e, d);
     add("experts", "ffn_down_exps", e, f.expertIntermediate);
-    if (f.expertBias) add("experts", "ffn_small", f.experts * ((f.gated ? 2 : 1) * f.expertIntermediate + hidden), 0, true);
+    if (f.expertBias) add("experts", "ffn_small", f.experts * ((f.gated ? 2 : 1) * f.expertIntermediate + d), 0, true);
+    // The router scores the full hidden state, before any latent projection.
     add("router", "ffn_gate_inp", hidden * f.experts + (f.routerBias ? f.experts : 0), hidden);
+    if (f.latent) {
+      // LatentMoE's fc1_latent_proj (hidden → latent) and fc2_latent_proj
+      // (latent → hidden): dense, used by every token, so grouped with the
+      // dense FFN weights (llama.cpp names them ffn_latent_down / ffn_latent_up).
+      add("mlp", "ffn_latent_down", hidden * f.latent.size, hidden);
+      add("mlp", "ffn_latent_up", f.latent.size * hidden, f.latent.size);
+      if (f.latent.bias) add("mlp", "ffn_small", f.latent.size + hidden, 0, true);
+    }
     if (f.sharedIntermediate > 0) {
+      // Shared experts take the full hidden state (not the latent) in LatentMoE too.
       if (f.gated) add("shared", "ffn_gate", hidden * f.sharedIntermediate, hidden);
       add("shared", "ffn_up", hidden * f.sharedIntermediate, hidden);
       add("shared", "ffn_down", f.sharedIntermediate * hidden, f.sharedIntermediate);
@@ -111,8 +130,16 @@ export interface ParamCounts {
 export function paramCounts(a: Architecture): ParamCounts {
   const byGroup: Record<TensorGroup, number> = { embed: 0, head: 0, attention: 0, mlp: 0, experts: 0, shared: 0, router: 0, linear: 0, norms: 0, vision: 0, mtp: 0 };
   for (const t of modelTensors(a, { includeMtp: true })) byGroup[t.group] += t.params;
+  // Per token: topK routed experts' weight matrices (at the latent width under
+  // LatentMoE; expert biases are left out, as before), plus everything outside
+  // the experts group: router, shared experts and the LatentMoE projections.
   let routedActive = 0;
-  for (const l of a.layers) if (l.ffn.kind === "moe") routedActive += (l.ffn.topK / l.ffn.experts) * (l.ffn.gated ? 3 : 2) * l.ffn.experts * a.hidden * l.ffn.expertIntermediate;
+  for (const l of a.layers) {
+    const f = l.ffn;
+    if (f.kind !== "moe") continue;
+    const d = expertWidth(f, a.hidden);
+    routedActive += f.topK * (f.gated ? 3 : 2) * d * f.expertIntermediate;
+  }
   const text = byGroup.embed + byGroup.head + byGroup.attention + byGroup.mlp + byGroup.experts + byGroup.shared + byGroup.router + byGroup.linear + byGroup.norms;
   return {
     total: text + byGroup.vision,
