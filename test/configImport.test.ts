@@ -90,7 +90,14 @@ const UNSUPPORTED_TYPE: Record<string, string> = {
 /** Pre-quantized checkpoints with no native format here: a clear error; without quantization_config the architecture still imports. */
 const UNSUPPORTED_QUANT: Record<string, RegExp> = {
   "Qwen/Qwen3.6-27B (via nvidia/Qwen3.6-27B-NVFP4)": /ModelOpt 'MIXED_PRECISION'.*Import the unquantized/,
-  "moonshotai/Kimi-K2.5": /compressed-tensors checkpoint with integer weights.*Import the unquantized/,
+};
+
+/**
+ * Records that read only quant_method and format of quantization_config: the import refuses to guess
+ * bits and group size; with the catalog checkpoint's full block it imports to the catalog's native format.
+ */
+const PARTIAL_QUANT: Record<string, RegExp> = {
+  "moonshotai/Kimi-K2.5": /'pack-quantized': no config_groups, so its bits and group size are unknown/,
 };
 
 /** Records that did not read a field every config.json has: the import names the first missing field. */
@@ -112,8 +119,8 @@ const FROM_NOTES: Record<string, Record<string, unknown>> = {
   "deepseek-ai/DeepSeek-V3.2": { index_n_heads: 64, index_head_dim: 128 },
 };
 
-/** Layouts refused as not modelled yet (importing would silently miscount). */
-const UNMODELLED: Record<string, RegExp> = { "nvidia/NVIDIA-Nemotron-3-Super-120B-A12B-FP8": /moe_latent_size.*not modelled/ };
+/** Layouts refused as not modelled yet (importing would silently miscount). Nemotron-3-Super's LatentMoE (moe_latent_size) is modelled now: it imports and matches the catalog. */
+const UNMODELLED: Record<string, RegExp> = {};
 
 /** Keys of Google's reference code (gemma_pytorch) that config.json spells differently. */
 const REFERENCE_CODE_KEYS: Record<string, string> = { sliding_window_size: "sliding_window" };
@@ -127,6 +134,7 @@ const CATALOG_TOLERANCE: Record<string, [number, string]> = {
   "deepseek-ai/DeepSeek-V3": [1e-7, "topk_method noaux_tc (router bias) is not a recorded field"],
   "deepseek-ai/DeepSeek-R1": [1e-7, "topk_method noaux_tc (router bias) is not a recorded field"],
   "moonshotai/Kimi-K2-Instruct": [1e-7, "topk_method noaux_tc (router bias) is not a recorded field"],
+  "moonshotai/Kimi-K2.5": [1e-7, "topk_method noaux_tc (router bias) is not a recorded field"],
   "google/gemma-3-4b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
   "google/gemma-3-12b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
   "google/gemma-3-27b-it": [1e-4, "Google's reference code has vocab 262144; config.json has 262208 (image tokens)"],
@@ -191,6 +199,12 @@ describe("reference models rebuilt into config.json", () => {
     if (UNSUPPORTED_QUANT[hfId]) {
       expectFitError(() => importModel({ config }), "unsupported", UNSUPPORTED_QUANT[hfId]);
       delete config.quantization_config;
+    }
+    if (PARTIAL_QUANT[hfId]) {
+      expectFitError(() => importModel({ config }), "unsupported", PARTIAL_QUANT[hfId]);
+      if (!cat) throw new Error(`${hfId}: no catalog record to complete quantization_config from`);
+      config.quantization_config = (cat.record.config as Record<string, unknown>).quantization_config;
+      expect(importModel({ config }).record.checkpoint.dtype).toBe(cat.record.checkpoint.dtype);
     }
     let input = config;
     if (INCOMPLETE[hfId]) {

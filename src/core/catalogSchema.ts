@@ -45,7 +45,7 @@ export const modelRecordSchema = z
       /** The repository whose config.json is copied into `config`. */
       repo: z.string().min(1),
       /** The checkpoint's own weight format, used for the `native` quant. */
-      dtype: z.enum(["bf16", "fp16", "fp32", "fp8", "mxfp4", "nvfp4"]),
+      dtype: z.enum(["bf16", "fp16", "fp32", "fp8", "mxfp4", "nvfp4", "w4a16-g32"]),
       /** total_size from model.safetensors.index.json, when read. */
       safetensorsBytes: z.number().int().positive().optional(),
     }),
@@ -64,6 +64,8 @@ export const modelRecordSchema = z
         activeExcludes: z.enum(["input-embedding", "embeddings"]).optional(),
         /** The published figures are rounded to this many parameters (1e9 for "7B", 1e8 for "3.5B"). */
         roundedTo: z.number().positive().optional(),
+        /** The published total alone is rounded more coarsely than the active count ("1T" total is 1e12, "32B" active 1e9). */
+        totalRoundedTo: z.number().positive().optional(),
       })
       .strict(),
     config: hfConfigSchema,

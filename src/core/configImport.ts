@@ -114,9 +114,8 @@ function checkModelType(config: Json): void {
 }
 
 /** Config keys of layouts the estimator does not model yet: importing would silently miscount, so they are refused. */
-const UNMODELLED_KEYS: Record<string, string> = {
-  moe_latent_size: "latent MoE (experts computed in a smaller latent space)",
-};
+// (moe_latent_size, NVIDIA's LatentMoE, was listed here until it was modelled: see Ffn.latent in architecture.ts.)
+const UNMODELLED_KEYS: Record<string, string> = {};
 
 function checkModelled(config: Json): void {
   const { text, prefix } = textPart(config);
@@ -154,23 +153,62 @@ function declaredDtype(config: Json): CheckpointDtype | undefined {
 
 const reImport = "Import the unquantized model's config.json and pick the format with --quant (e.g. awq, gptq, nvfp4 or a GGUF type).";
 
-/** compressed-tensors: the weight format of its config groups (float 8-bit → fp8, float 4-bit → nvfp4). */
+/** Module names (text model) whose quantization decides the w4a16-g32 layout: these must be ignored, the routed expert must not. */
+const KEPT_16BIT = ["lm_head", "model.layers.0.self_attn.q_a_proj", "model.layers.0.self_attn.o_proj", "model.layers.0.mlp.gate_proj", "model.layers.0.mlp.down_proj", "model.layers.1.mlp.shared_experts.up_proj"];
+const ROUTED_EXPERT = "model.layers.1.mlp.experts.0.gate_proj";
+
+/** Whether compressed-tensors' ignore list skips module `name` ("re:" entries are regexes matched from the start, others exact names). */
+function ignored(ignore: unknown[], name: string): boolean {
+  return ignore.some((entry) => {
+    if (typeof entry !== "string") return false;
+    if (!entry.startsWith("re:")) return entry === name;
+    if (entry.length > 200) fail("invalid", "config.json's quantization_config.ignore has an overlong regex.");
+    // A quantified group holding a quantifier ("(a+)+", "(.*)*") can backtrack exponentially: refused, real ignore lists never need it.
+    if (/\([^()]*[*+}][^()]*\)[*+{?]/.test(entry)) fail("invalid", `config.json's quantization_config.ignore has a regex with nested quantifiers '${entry}'.`);
+    try {
+      return new RegExp(`^(?:${entry.slice(3)})`).test(name);
+    } catch {
+      return fail("invalid", `config.json's quantization_config.ignore has an invalid regex '${entry}'.`);
+    }
+  });
+}
+
+/**
+ * compressed-tensors pack-quantized with integer weights: modelled natively only for the
+ * layout Kimi-K2.5 ships (w4a16-g32): symmetric int4, one scale per group of 32, no
+ * activation quantization, and an ignore list that keeps attention, dense and shared
+ * MLPs and lm_head in 16-bit, so that only the routed experts are int4.
+ */
+function packQuantizedInt(q: Json, weights: Json[], groups: Json[]): CheckpointDtype {
+  const unsupported = (why: string): never => fail("unsupported", `config.json describes a compressed-tensors checkpoint with integer weights (format 'pack-quantized': ${why}), which is not a native checkpoint format here; only int4 group-32 routed experts (w4a16-g32) are. ${reImport}`);
+  if (!weights.length) unsupported("no config_groups, so its bits and group size are unknown");
+  const w4g32 = weights.every((w) => w.type === "int" && w.num_bits === 4 && w.strategy === "group" && w.group_size === 32 && w.symmetric !== false);
+  if (!w4g32) unsupported(`weights ${weights.map((w) => `${String(w.type)} ${String(w.num_bits)}-bit ${String(w.strategy)} ${String(w.group_size ?? "")}${w.symmetric === false ? " asymmetric" : ""}`).join(", ")}`);
+  if (groups.some((g) => g.input_activations !== undefined && g.input_activations !== null)) unsupported("activations quantized too");
+  const ignore = Array.isArray(q.ignore) ? q.ignore : [];
+  if (!KEPT_16BIT.every((name) => ignored(ignore, name)) || ignored(ignore, ROUTED_EXPERT)) unsupported("its ignore list quantizes more than the routed experts");
+  return "w4a16-g32";
+}
+
+/** compressed-tensors: the weight format of its config groups (float 8-bit → fp8, float 4-bit → nvfp4, int4 group-32 experts → w4a16-g32). */
 function compressedTensors(q: Json): CheckpointDtype {
   const format = typeof q.format === "string" ? q.format : "";
   if (format === "float-quantized") return "fp8";
   if (format === "nvfp4-pack-quantized") return "nvfp4";
-  const groups = q.config_groups && typeof q.config_groups === "object" ? Object.values(q.config_groups as Json) : [];
-  const weights = groups.map((g) => (g && typeof g === "object" ? ((g as Json).weights as Json | undefined) : undefined)).filter((w): w is Json => !!w && typeof w === "object");
-  if (format !== "pack-quantized" && weights.length && weights.every((w) => w.type === "float" && w.num_bits === 8)) return "fp8";
-  if (format !== "pack-quantized" && weights.length && weights.every((w) => w.type === "float" && w.num_bits === 4)) return "nvfp4";
+  const groups = (q.config_groups && typeof q.config_groups === "object" ? Object.values(q.config_groups as Json) : []).filter((g): g is Json => !!g && typeof g === "object");
+  const weights = groups.map((g) => g.weights as Json | undefined).filter((w): w is Json => !!w && typeof w === "object");
+  if (format === "pack-quantized") return packQuantizedInt(q, weights, groups);
+  if (weights.length && weights.every((w) => w.type === "float" && w.num_bits === 8)) return "fp8";
+  if (weights.length && weights.every((w) => w.type === "float" && w.num_bits === 4)) return "nvfp4";
   return fail("unsupported", `config.json describes a compressed-tensors checkpoint with integer weights (format '${format || "unknown"}'), which is not a native checkpoint format here. ${reImport}`);
 }
 
 /**
  * The checkpoint's own weight format (what `native` means). Pre-quantized
  * checkpoints map to the formats the estimator models natively (fp8, mxfp4,
- * nvfp4); the rest (AWQ, GPTQ, bitsandbytes, integer compressed-tensors) are
- * sized by importing the unquantized config and choosing that quant.
+ * nvfp4, and int4 group-32 routed experts as w4a16-g32); the rest (AWQ, GPTQ,
+ * bitsandbytes, other integer compressed-tensors layouts) are sized by
+ * importing the unquantized config and choosing that quant.
  */
 export function checkpointDtypeOf(config: Json, safetensorsBytes?: number, params?: number): CheckpointDtype {
   const q = config.quantization_config ?? textPart(config).text.quantization_config;
@@ -198,7 +236,7 @@ export function checkpointDtypeOf(config: Json, safetensorsBytes?: number, param
       case "gguf":
         return fail("unsupported", `config.json describes a pre-quantized ${method.toUpperCase()} checkpoint. ${reImport}`);
       default:
-        return fail("unsupported", `config.json has quantization_config with quant_method '${method || "unknown"}', which is not supported. Supported: fp8, mxfp4, modelopt FP8/NVFP4, compressed-tensors FP8/NVFP4. ${reImport}`);
+        return fail("unsupported", `config.json has quantization_config with quant_method '${method || "unknown"}', which is not supported. Supported: fp8, mxfp4, modelopt FP8/NVFP4, compressed-tensors FP8/NVFP4 and int4 group-32 experts. ${reImport}`);
     }
   }
   const declared = declaredDtype(config);

@@ -46,7 +46,8 @@ export function ggmlBits(t: GgmlType): number {
 const QUANTIZABLE: ReadonlySet<TensorGroup> = new Set(["attention", "mlp", "experts", "shared", "linear", "mtp"]);
 const EXPERT_ROLES = new Set(["ffn_gate_exps", "ffn_up_exps", "ffn_down_exps"]);
 
-export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp4";
+/** A checkpoint's own weight format; "w4a16-g32" is INT4 routed experts with a bf16 scale per 32 (Kimi-K2.5's compressed-tensors checkpoint). */
+export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp4" | "w4a16-g32";
 
 /** The format `native` stands for, given the checkpoint's dtype. */
 export function nativeFormat(dtype: CheckpointDtype): QuantFormat {

@@ -23,8 +23,43 @@ function vitBlock(h: number, i: number, gated: boolean, bias: boolean, layerNorm
   return attn + mlp + norms;
 }
 
+/**
+ * Kimi-K2.5's MoonViT-3D tower and "patchmerger" projector, from its vt_* config keys.
+ * Layout as in vLLM's kimi_k25_vit.py (MoonViT3dPretrainedModel, KimiK25MultiModalProjector)
+ * and the checkpoint's vision_tower.* / mm_projector.* tensors:
+ * - patch_embed.proj: Conv2d(3 → h, patch × patch) with bias;
+ * - patch_embed.pos_emb: learned init_pos_emb_height × init_pos_emb_width × h grid
+ *   (the temporal sin-cos table is a non-persistent buffer, not a weight);
+ * - per block: wqkv (h → 3h) and wo (h → h) with biases, MLP fc0 (h → i) / fc1 (i → h)
+ *   with biases (GELU, not gated), LayerNorm norm0 and norm1 (weight + bias);
+ * - encoder.final_layernorm (LayerNorm h);
+ * - projector: pre_norm LayerNorm(h), then the 2×2 merged patch (m = h·kh·kw) through
+ *   linear_1 (m → m, bias) and linear_2 (m → text hidden, bias).
+ * 2-D RoPE and the merge itself have no weights.
+ */
+function moonVit3d(vc: Json, textHidden: number): number {
+  const what = "kimi_k25 MoonViT";
+  const h = need(vc, what, "vt_hidden_size", "hidden_size");
+  const depth = need(vc, what, "vt_num_hidden_layers", "num_hidden_layers");
+  const inter = need(vc, what, "vt_intermediate_size", "intermediate_size");
+  const patch = need(vc, what, "patch_size");
+  const posH = need(vc, what, "init_pos_emb_height");
+  const posW = need(vc, what, "init_pos_emb_width");
+  const projector = vc.mm_projector_type ?? "patchmerger";
+  if (projector !== "patchmerger") fail("unsupported", `Kimi-K2.5 vision projector '${String(projector)}' is not supported (only 'patchmerger').`);
+  const kernel = Array.isArray(vc.merge_kernel_size) ? (vc.merge_kernel_size as unknown[]) : [2, 2];
+  if (kernel.length !== 2 || !kernel.every((k) => typeof k === "number" && Number.isInteger(k) && k > 0 && k <= 16)) fail("invalid", "config.json vision_config.merge_kernel_size must be two small positive whole numbers.");
+  const [kh, kw] = kernel as number[];
+  const out = n(vc, "text_hidden_size") ?? textHidden;
+  const m = h * kh * kw;
+  const tower = 3 * patch * patch * h + h + posH * posW * h + depth * vitBlock(h, inter, false, true, true) + 2 * h;
+  const proj = 2 * h + m * m + m + m * out + out;
+  return tower + proj;
+}
+
 /** Parameters of the vision tower and projector described by `vc`. */
 export function visionParams(modelType: string, vc: Json, textHidden: number, config: Json): number {
+  if (modelType === "kimi_k25") return moonVit3d(vc, textHidden);
   const h = need(vc, modelType, "hidden_size", "embed_dim");
   const depth = need(vc, modelType, "depth", "num_hidden_layers");
   const inter = need(vc, modelType, "intermediate_size");
