@@ -6,12 +6,8 @@ import * as path from "path";
 import * as vm from "vm";
 import type { FunctionMeta } from "./functionDocs";
 import type { Registered } from "./excelCall";
+import { ErrorCode, StubError } from "./customFunctionsStub";
 
-export class ExcelErrorValue {
-  constructor(readonly code: string, readonly message?: string) {}
-}
-
-const ErrorCode = { invalidValue: "#VALUE!", notAvailable: "#N/A", divisionByZero: "#DIV/0!", invalidNumber: "#NUM!", nullReference: "#NULL!", invalidName: "#NAME?", invalidReference: "#REF!" };
 
 /** The built functions: metadata and the registry the bundle filled in. */
 export function loadRegisteredFunctions(dist = path.resolve(__dirname)): { functions: FunctionMeta[]; registry: Map<string, Registered> } {
@@ -19,7 +15,7 @@ export function loadRegisteredFunctions(dist = path.resolve(__dirname)): { funct
   const jsPath = path.join(dist, "functions.js");
   if (!fs.existsSync(jsonPath) || !fs.existsSync(jsPath)) throw new Error(`No built add-in in ${dist}; run npm run build first.`);
   const registry = new Map<string, Registered>();
-  const CustomFunctions = { Error: ExcelErrorValue, ErrorCode, associate: (id: string, fn: Registered) => registry.set(id, fn) };
+  const CustomFunctions = { Error: StubError, ErrorCode, associate: (id: string, fn: Registered) => registry.set(id, fn) };
   // The browser globals the bundle uses besides the language built-ins.
   const sandbox: Record<string, unknown> = { CustomFunctions, console, URL, URLSearchParams, TextEncoder, TextDecoder, setTimeout, clearTimeout, queueMicrotask };
   sandbox.self = sandbox;

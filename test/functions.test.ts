@@ -11,7 +11,7 @@ import { catalog, clearCustomEntries } from "../src/core/catalog";
 import { customModelInput, registerCustom } from "../src/core/customStore";
 import { excelCaller, type Registered } from "../scripts/excelCall";
 import { renderFunctionDocs, exampleOf, type FunctionMeta } from "../scripts/functionDocs";
-import { StubError } from "./support/customFunctionsStub";
+import { StubError } from "../scripts/customFunctionsStub";
 
 const SOURCE = path.resolve(__dirname, "../src/functions/functions.ts");
 let metas: FunctionMeta[];

@@ -1,7 +1,7 @@
 // What the pane shows, computed from the form's state: pure functions over the
 // core, so the calculator, the model page and the GPU comparison are testable
 // without a browser or Excel.
-import { catalog, findGpu, findModel, findRuntime, type ModelEntry } from "../core/catalog";
+import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
 import type { GpuRecord } from "../core/catalogSchema";
 import { isFitError } from "../core/errors";
 import { compareGpus, evaluate, explain, maxBatchOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type Status } from "../core/estimate";
@@ -347,24 +347,4 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
 export function gpuFacets(): { vendors: string[]; classes: string[] } {
   const gpus = catalog().gpus;
   return { vendors: [...new Set(gpus.map((g) => g.vendor))].sort(), classes: [...new Set(gpus.map((g) => g.class))].sort() };
-}
-
-/** The model's own id and display name, when the name resolves. */
-export function modelLabel(name: string): { id: string; name: string; contextWindow: number } | null {
-  try {
-    const m = findModel(name);
-    return { id: m.record.id, name: m.record.name, contextWindow: m.record.contextWindow };
-  } catch {
-    return null;
-  }
-}
-
-/** The GPU's own id and display name, when the name resolves. */
-export function gpuLabel(name: string): { id: string; name: string } | null {
-  try {
-    const g = findGpu(name);
-    return { id: g.id, name: g.name };
-  } catch {
-    return null;
-  }
 }

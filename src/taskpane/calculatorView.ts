@@ -4,8 +4,9 @@ import { catalog } from "../core/catalog";
 import { parseEngineVersion } from "../core/runtimes/vllmVersion";
 import { formatBytes as gib, formatCount } from "../core/units";
 import { combobox } from "./combobox";
-import { CONTEXT_PRESETS, calculate, contextWarning, gpuLabel, hasGpuUtil, isVllm, kvDtypesFor, modelLabel, quantsFor, searchGpus, searchModels, type CalcResult, type CalcState } from "./calculatorModel";
+import { CONTEXT_PRESETS, calculate, contextWarning, hasGpuUtil, isVllm, kvDtypesFor, quantsFor, searchGpus, searchModels, type CalcResult, type CalcState } from "./calculatorModel";
 import { h, replace, uid } from "./dom";
+import { gpuLabel, modelLabel } from "./workbookPlan";
 
 export interface CalculatorView {
   root: HTMLElement;
@@ -147,8 +148,8 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
   const root = h("div", {}, h("h2", { class: "visually-hidden" }, "Will it fit?"), form, result, actions);
 
   const sync = () => {
-    model.set(modelLabel(state.model)?.name ?? state.model);
-    gpu.set(gpuLabel(state.gpu)?.name ?? state.gpu);
+    model.set(modelLabel(state.model));
+    gpu.set(gpuLabel(state.gpu));
     ctxWarn();
     recompute();
   };

@@ -3,7 +3,7 @@
 // there is one copy of the catalog) and offers workbook inserts; in a plain
 // browser it is a standalone calculator with Copy / Download CSV.
 import "../functions/functions";
-import { calculate, DEFAULT_STATE, modelLabel, type CalcState } from "./calculatorModel";
+import { calculate, DEFAULT_STATE, type CalcState } from "./calculatorModel";
 import { calculatorView } from "./calculatorView";
 import { h, replace, uid } from "./dom";
 import type { ExcelLike } from "./excelAdapter";
@@ -12,6 +12,7 @@ import { renderModelPage } from "./modelView";
 import { modelPage } from "./calculatorModel";
 import { CSV_BOM, csvFileName, toCsv, toTsv, type ExportCell } from "./tableExport";
 import { insert, type InsertKind } from "./workbookActions";
+import { modelLabel } from "./workbookPlan";
 import { customView } from "./customView";
 import { loadCustom, type SettingsLike } from "./customSettings";
 import type { CustomInputs } from "../core/customStore";
@@ -115,7 +116,7 @@ function insertButtons(host: Host, kinds: Array<[InsertKind, string]>, gpus: () 
 function basketView(onChange: () => void): HTMLElement {
   const list = h("ul", { class: "legend", "aria-label": "Models for workbook inserts" });
   const render = () => {
-    replace(list, ...(basket.length ? basket : [state.model]).map((m) => h("li", {}, modelLabel(m)?.name ?? m, basket.length ? h("button", { type: "button", class: "btn", "aria-label": `Remove ${modelLabel(m)?.name ?? m}`, onclick: () => { basket.splice(basket.indexOf(m), 1); render(); onChange(); } }, "×") : " (current model)")));
+    replace(list, ...(basket.length ? basket : [state.model]).map((m) => h("li", {}, modelLabel(m), basket.length ? h("button", { type: "button", class: "btn", "aria-label": `Remove ${modelLabel(m)}`, onclick: () => { basket.splice(basket.indexOf(m), 1); render(); onChange(); } }, "×") : " (current model)")));
   };
   render();
   const add = h("button", { type: "button", class: "btn", onclick: () => { if (!basket.includes(state.model)) basket.push(state.model); render(); onChange(); } }, "Add current model to the list");

@@ -1,3 +1,3 @@
-import { installCustomFunctions } from "./customFunctionsStub";
+import { installCustomFunctions } from "../../scripts/customFunctionsStub";
 
 installCustomFunctions();
