@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import { importModel } from "../core/configImport";
 import { modelSpecJson } from "../core/spec";
+import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
 import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
@@ -164,16 +165,15 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
 function runFit(positional: string[], flags: Flags, out: (s: string) => void): void {
   if (flags.gpu || flags["vram-gib"]) throw new FitError("invalid", "fit compares every catalog GPU; drop --gpu/--vram-gib (use estimate for one GPU).");
   const inp = input(positional[1], flags);
-  const rows = compareGpus(inp);
   if (flags.json) {
+    const rows = compareGpus(inp);
     out(JSON.stringify(rows.map((r) => ({ gpu: r.gpu.id, name: r.gpu.name, vramBytes: r.gpu.memoryBytes, status: r.status ?? null, requiredBytes: r.estimate?.perGpu.totalBytes ?? null, headroomBytes: r.estimate?.headroomBytes ?? null, maxConcurrency: r.estimate?.maxConcurrency ?? null, tokensPerSecond: r.tokensPerSecond ?? null, error: r.error ?? null })), null, 2));
     return;
   }
-  const t = [["GPU", "VRAM GiB", "required GiB", "status", "headroom GiB", "max conc.", "tok/s"]];
-  for (const r of rows) {
-    const e = r.estimate;
-    t.push([r.gpu.name, toGiB(r.gpu.memoryBytes).toFixed(1), e ? toGiB(e.perGpu.totalBytes).toFixed(2) : "—", r.status ?? (r.error ? "n/a" : "—"), e ? toGiB(e.headroomBytes!).toFixed(2) : "—", e ? e.maxConcurrency!.toFixed(2) : "—", r.tokensPerSecond ? r.tokensPerSecond.toFixed(0) : "—"]);
-  }
+  // The human table shows the same columns as FIT.COMPARE and the pane.
+  const fixed = (digits: number) => (v: number | string | null) => (v === null ? "—" : typeof v === "number" ? v.toFixed(digits) : v);
+  const show: Record<ComparisonColumn, (v: number | string | null) => string> = { name: fixed(0), vramGiB: fixed(1), requiredGiB: fixed(2), status: fixed(0), headroomGiB: fixed(2), maxConcurrency: fixed(2), tokensPerSecond: fixed(0) };
+  const t = [COMPARISON_COLUMNS.map((c) => c.label), ...comparisonRows(inp).map((r) => COMPARISON_COLUMNS.map((c) => show[c.key](r[c.key])))];
   out(table(t));
 }
 

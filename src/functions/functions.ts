@@ -6,7 +6,8 @@
 // declared as ranges: a range spills one result per cell.
 import { catalog, findGpu, findModel, findRuntime } from "../core/catalog";
 import { fail } from "../core/errors";
-import { compareGpus, evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf, totalPerGpu } from "../core/estimate";
+import { evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf, totalPerGpu } from "../core/estimate";
+import { COMPARISON_COLUMNS, comparisonRows } from "../core/comparison";
 import { GPU_FIELDS, MODEL_FIELDS, gpuField, modelField } from "../core/spec";
 import { toGiB } from "../core/units";
 import { isBlank, lift, requiredText, single, table, text } from "./cellArgs";
@@ -344,13 +345,9 @@ export function runtimes(): any[][] {
 export function compare(model: string, quant: string, ctx?: number, batch?: number, runtime?: string, kv_dtype?: string, gpus?: number): any[][] {
   return table(() => {
     const input = setupInput({ model: single("model", model), quant: single("quant", quant), runtime, kvDtype: kv_dtype, gpus }, false);
-    const rows: Table = [["GPU", "VRAM GiB", "Required GiB", "Status", "Headroom GiB", "Max concurrency", "Tokens/s"]];
-    for (const r of compareGpus({ ...input, ctx: ctxOf(ctx), batch: batchOf(batch) })) {
-      const e = r.estimate;
-      if (!e) rows.push([r.gpu.name, toGiB(r.gpu.memoryBytes), "", "Unsupported", "", "", ""]);
-      else rows.push([r.gpu.name, toGiB(r.gpu.memoryBytes), toGiB(e.perGpu.totalBytes), r.status ?? "", toGiB(e.headroomBytes ?? 0), e.maxConcurrency ?? "", r.tokensPerSecond ?? ""]);
-    }
-    return rows;
+    const rows = comparisonRows({ ...input, ctx: ctxOf(ctx), batch: batchOf(batch) });
+    // Blank cells where the engine cannot run on a GPU (its status says "Unsupported").
+    return [COMPARISON_COLUMNS.map((c) => c.label), ...rows.map((r) => COMPARISON_COLUMNS.map((c) => r[c.key] ?? ""))];
   });
 }
 

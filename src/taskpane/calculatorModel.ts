@@ -2,9 +2,9 @@
 // core, so the calculator, the model page and the GPU comparison are testable
 // without a browser or Excel.
 import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
-import type { GpuRecord } from "../core/catalogSchema";
+import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
-import { compareGpus, evaluate, explain, maxBatchOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type Status } from "../core/estimate";
+import { evaluate, explain, maxBatchOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type Status } from "../core/estimate";
 import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
 import type { TermName } from "../core/runtimeProfile";
 import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
@@ -293,21 +293,9 @@ export function modelPage(name: string): ModelPage {
 }
 
 /** One row of the GPU comparison. */
-export interface GpuRow {
-  id: string;
-  name: string;
-  vendor: GpuRecord["vendor"];
-  class: GpuRecord["class"];
-  vramGiB: number;
-  requiredGiB: number | null;
-  status: Status | "Unsupported";
-  headroomGiB: number | null;
-  maxConcurrency: number | null;
-  tokensPerSecond: number | null;
-  reason: string | null;
-}
+export type GpuRow = ComparisonRow;
 
-export type GpuSortKey = "name" | "vramGiB" | "requiredGiB" | "status" | "headroomGiB" | "maxConcurrency" | "tokensPerSecond";
+export type GpuSortKey = ComparisonColumn;
 
 const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, OOM: 2, Unsupported: 3 };
 
@@ -316,19 +304,7 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
   let rows: GpuRow[];
   try {
     const { gpu: _gpu, ...setup } = input(s);
-    rows = compareGpus({ ...setup, ctx: s.ctx, batch: s.batch }).map((r) => ({
-      id: r.gpu.id,
-      name: r.gpu.name,
-      vendor: r.gpu.vendor,
-      class: r.gpu.class,
-      vramGiB: toGiB(r.gpu.memoryBytes),
-      requiredGiB: r.estimate ? toGiB(r.estimate.perGpu.totalBytes) : null,
-      status: r.status ?? "Unsupported",
-      headroomGiB: r.estimate?.headroomBytes !== undefined ? toGiB(r.estimate.headroomBytes) : null,
-      maxConcurrency: r.estimate?.maxConcurrency ?? null,
-      tokensPerSecond: r.tokensPerSecond ?? null,
-      reason: r.error ?? null,
-    }));
+    rows = comparisonRows({ ...setup, ctx: s.ctx, batch: s.batch });
   } catch (err) {
     if (isFitError(err)) return { ok: false, error: err.message };
     throw err;

@@ -1,18 +1,21 @@
 // The GPU comparison: every catalog GPU for the current setup, filterable by
 // vendor and class, sortable by any column.
+import { COMPARISON_COLUMNS } from "../core/comparison";
 import { formatCount } from "../core/units";
 import { h, replace, uid } from "./dom";
 import { gpuComparison, gpuFacets, type CalcState, type GpuRow, type GpuSortKey } from "./calculatorModel";
 
-const COLUMNS: Array<{ key: GpuSortKey; label: string; cell: (r: GpuRow) => string }> = [
-  { key: "name", label: "GPU", cell: (r) => r.name },
-  { key: "vramGiB", label: "VRAM GiB", cell: (r) => r.vramGiB.toFixed(1) },
-  { key: "requiredGiB", label: "Required GiB", cell: (r) => (r.requiredGiB === null ? "—" : r.requiredGiB.toFixed(2)) },
-  { key: "status", label: "Status", cell: (r) => r.status },
-  { key: "headroomGiB", label: "Headroom GiB", cell: (r) => (r.headroomGiB === null ? "—" : r.headroomGiB.toFixed(2)) },
-  { key: "maxConcurrency", label: "Max concurrency", cell: (r) => (r.maxConcurrency === null ? "—" : r.maxConcurrency.toFixed(1)) },
-  { key: "tokensPerSecond", label: "Tokens/s", cell: (r) => (r.tokensPerSecond === null ? "—" : formatCount(r.tokensPerSecond)) },
-];
+// How each column reads in the pane (the headers come from the core's column list).
+const CELL: Record<GpuSortKey, (r: GpuRow) => string> = {
+  name: (r) => r.name,
+  vramGiB: (r) => r.vramGiB.toFixed(1),
+  requiredGiB: (r) => (r.requiredGiB === null ? "—" : r.requiredGiB.toFixed(2)),
+  status: (r) => r.status,
+  headroomGiB: (r) => (r.headroomGiB === null ? "—" : r.headroomGiB.toFixed(2)),
+  maxConcurrency: (r) => (r.maxConcurrency === null ? "—" : r.maxConcurrency.toFixed(1)),
+  tokensPerSecond: (r) => (r.tokensPerSecond === null ? "—" : formatCount(r.tokensPerSecond)),
+};
+const COLUMNS = COMPARISON_COLUMNS.map((c) => ({ ...c, cell: CELL[c.key] }));
 
 /** The comparison rows as a plain table (header + rows) for Copy / CSV. */
 export function gpuTable(rows: GpuRow[]): string[][] {
