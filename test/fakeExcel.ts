@@ -54,6 +54,8 @@ export interface FakeState {
   runCount: number;
   suspendScreenUpdating: number;
   suspendCalculation: number;
+  /** Workbook recalculations asked for (taskpane.ts recalculates after custom entries change). */
+  calculations: string[];
   /** Ordered log of writes and syncs, e.g. "values FitMyGPU grid!B9:AY108", "sync". */
   log: string[];
 }
@@ -103,6 +105,7 @@ export function createFakeExcel(seed: FakeSeed = {}) {
     runCount: 0,
     suspendScreenUpdating: 0,
     suspendCalculation: 0,
+    calculations: [],
     log: [],
   };
   for (const [sheet, cells] of Object.entries(seed.cells ?? {})) for (const [a, v] of Object.entries(cells)) sheetOf(sheet).cells.set(a, { value: v });
@@ -373,6 +376,12 @@ export function createFakeExcel(seed: FakeSeed = {}) {
         names: names(() => state.definedNames),
         getActiveCell: () => makeRange(state.activeSheet, parseRange(state.activeCell)),
         getSelectedRange: () => makeRange(state.activeSheet, parseRange(state.activeCell)),
+        application: {
+          calculate: (type: string) => {
+            state.calculations.push(type);
+            state.log.push(`calculate ${type}`);
+          },
+        },
       },
       application: {
         suspendScreenUpdatingUntilNextSync: () => {
@@ -409,4 +418,11 @@ export function contentOf(sheet: FakeSheet): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, c] of sheet.cells) if (c.formula !== undefined || c.value !== undefined) out[k] = c.formula ?? c.value;
   return out;
+}
+
+/** The state as plain data (maps and sets as objects and arrays), for page.evaluate and JSON. */
+export function snapshotOf(state: FakeState): unknown {
+  return JSON.parse(
+    JSON.stringify(state, (_k, v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v instanceof Set ? [...v] : v)),
+  );
 }

@@ -5,7 +5,7 @@
 //   1. standalone calculator (real office.js from node_modules, no host);
 //      saves docs/images/pane.png
 //   2. custom model and GPU (standalone)
-//   3. inside Excel: office.js replaced by test/browser/officeStub.js, a fake
+//   3. inside Excel: office.js replaced by test/browser/officeStub.ts (bundled here), a fake
 //      Office + recording fake Excel object model; saves docs/images/grid.png,
 //      the recorded GPU grid with its FIT formulas evaluated by the page
 // Every scenario also asserts: no page errors, no CSP violations (office.js's
@@ -23,7 +23,33 @@ const path = require("path");
 const ROOT = path.resolve(__dirname, "..", "..");
 const DIST = path.join(ROOT, "dist");
 const OFFICE_DIST = path.join(ROOT, "node_modules", "@microsoft", "office-js", "dist");
-const STUB = path.join(__dirname, "officeStub.js");
+const STUB = path.join(__dirname, "officeStub.ts");
+/** The stub bundled for the browser, filled in by main(). */
+let stubScript = "";
+
+/** Bundles officeStub.ts (and the fake Excel it shares with the jest tests) into one browser script. */
+function bundleStub() {
+  const webpack = require("webpack");
+  const out = fs.mkdtempSync(path.join(require("os").tmpdir(), "fitmygpu-stub-"));
+  const compiler = webpack({
+    mode: "development",
+    devtool: false,
+    target: "web",
+    entry: STUB,
+    output: { path: out, filename: "officeStub.js" },
+    resolve: { extensions: [".ts", ".js", ".json"] },
+    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
+    performance: { hints: false },
+  });
+  return new Promise((resolve, reject) =>
+    compiler.run((err, stats) => {
+      if (err || stats.hasErrors()) return reject(err ?? new Error(stats.toString("errors-only")));
+      const js = fs.readFileSync(path.join(out, "officeStub.js"), "utf8");
+      fs.rmSync(out, { recursive: true, force: true });
+      compiler.close(() => resolve(js));
+    }),
+  );
+}
 const IMAGES = path.join(ROOT, "docs", "images");
 const CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/";
 const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -147,7 +173,7 @@ async function openPane(browser, base, office, seedSettings) {
       const rest = new URL(url).pathname.slice(new URL(CDN).pathname.length);
       log.officeFiles.push(rest);
       if (office === "stub") {
-        if (rest === "office.js") return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: fs.readFileSync(STUB, "utf8") });
+        if (rest === "office.js") return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", body: stubScript });
       } else {
         const file = path.normalize(path.join(OFFICE_DIST, rest));
         if (file.startsWith(OFFICE_DIST + path.sep) && fs.existsSync(file)) return route.fulfill({ status: 200, contentType: "text/javascript; charset=utf-8", path: file });
@@ -583,7 +609,7 @@ async function customModelAndGpu(browser, base) {
 
 // ------------------------------------------------------------------ scenario 3 (+ grid.png)
 
-const fake = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__fakeExcel.state)));
+const fake = (page) => page.evaluate(() => window.__fakeExcel.snapshot());
 
 async function insertAndWait(page, scope, label, expect) {
   await clearToast(page);
@@ -673,10 +699,7 @@ async function insideExcel(browser, base) {
 
   await check("Insert at a non-empty selection is refused, nothing is written, and 'on a new sheet instead' works", async () => {
     await page.evaluate(() => {
-      const st = window.__fakeExcel.state;
-      st.activeSheet = "Sheet1";
-      st.activeCell = "C3";
-      window.__fakeExcel.sheetOf("Sheet1").cells.E12 = { value: "someone's data" };
+      window.__fakeExcel.prepare("Sheet1", "C3", "E12", "someone's data");
     });
     const before = await fake(page);
     await page.locator("#panel-calc").getByLabel("At the selected cell (only if empty)").check();
@@ -781,7 +804,7 @@ async function insideExcel(browser, base) {
  */
 function computeGrid({ sheetName }) {
   const fx = window.__fakeExcel;
-  const sheet = fx.sheetOf(sheetName);
+  const sheet = fx.snapshot().sheets.find((x) => x.name === sheetName);
   const valueAt = (ref) => {
     const c = sheet.cells[ref.replace(/\$/g, "")];
     const v = c ? c.value : null;
@@ -869,6 +892,11 @@ async function main() {
     fatal("playwright-core is not installed: run `npm install`.");
   }
 
+  try {
+    stubScript = await bundleStub();
+  } catch (e) {
+    fatal(`Could not bundle test/browser/officeStub.ts: ${e.message}`);
+  }
   const server = await serveDist();
   const base = `http://127.0.0.1:${server.address().port}`;
   let browser;
