@@ -36,9 +36,11 @@ export function loadMeasured(file = path.join(__dirname, "..", "..", "shared", "
 /** One comparison of an estimate with a measured figure. */
 export const cmp = (id: string, engine: string, term: Term, est: number, meas: number, unit: string): Comparison => ({ id, engine, term, estimate: est, measured: meas, unit, error: (est - meas) / meas });
 
-/** Weight bytes of a catalog model under a quant, in the unit a file listing uses. */
-function fileBytes(model: string, quant: string): number {
-  return weightBytes(findModel(model), findQuant(quant)).total;
+/** Weight bytes of a catalog model's checkpoint or GGUF file under a quant (`textOnly` for GGUFs). */
+export function fileBytes(model: string, quant: string, textOnly = false): number {
+  const w = weightBytes(findModel(model), findQuant(quant));
+  // A GGUF holds the text model only; the vision tower ships as a separate mmproj file.
+  return textOnly ? w.total - w.byGroup.vision : w.total;
 }
 
 type CaseFn = (m: Record<string, number>) => Comparison[];

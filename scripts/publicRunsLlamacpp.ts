@@ -2,7 +2,7 @@
 // log states (model, GGUF type, n_ctx, n_seq, n_ubatch, flash attention, cache types); where a
 // fact had to be inferred (e.g. the GGUF type from the token_embd type and the CPU buffer), the
 // comment says so. Nothing here is adjusted to make a row match.
-import { cmp, type Comparison } from "./accuracyCases";
+import { cmp, fileBytes, type Comparison } from "./accuracyCases";
 import type { PublicRun } from "./publicRuns";
 import { estimate } from "../src/core/estimate";
 import { findModel, findQuant } from "../src/core/catalog";
@@ -10,12 +10,6 @@ import { weightBytes } from "../src/core/weightBytes";
 import { GiB, MiB } from "../src/core/units";
 
 const READ = "2026-11-29";
-
-/** Tensor bytes of a GGUF file (what llama.cpp prints as "file size" / "model size"), without a vision tower. */
-function ggufTextBytes(model: string, quant: string): number {
-  const w = weightBytes(findModel(model), findQuant(quant));
-  return w.total - w.byGroup.vision;
-}
 
 export const LLAMACPP_OLLAMA_RUNS: PublicRun[] = [
   {
@@ -77,7 +71,7 @@ export const LLAMACPP_OLLAMA_RUNS: PublicRun[] = [
       "print_info: file size   = 14.19 GiB (16.00 BPW)",
     ].join("\n"),
     read: READ,
-    compare: () => [cmp("file-jamepeng1-r1-distill-qwen7b-f16", "file", "weights", ggufTextBytes("deepseek-r1-distill-qwen-7b", "fp16") / GiB, 14.19, "GiB")],
+    compare: () => [cmp("file-jamepeng1-r1-distill-qwen7b-f16", "file", "weights", fileBytes("deepseek-r1-distill-qwen-7b", "fp16", true) / GiB, 14.19, "GiB")],
   },
   {
     // llama-server of Jan 2025 (Log Detective), flash attention off, n_ubatch 512, one slot.
@@ -135,7 +129,7 @@ export const LLAMACPP_OLLAMA_RUNS: PublicRun[] = [
       "Sep 11 01:16:15 lena ollama[1884]: llm_load_print_meta: general.name     = Meta Llama 3.1 70B Instruct",
     ].join("\n"),
     read: READ,
-    compare: () => [cmp("file-ollama6279-llama31-70b-q4_0", "file", "weights", ggufTextBytes("llama-3.1-70b-instruct", "q4_0") / GiB, 37.22, "GiB")],
+    compare: () => [cmp("file-ollama6279-llama31-70b-q4_0", "file", "weights", fileBytes("llama-3.1-70b-instruct", "q4_0", true) / GiB, 37.22, "GiB")],
   },
   {
     // llama-box (llama.cpp, 2025) loading a 3-part Q4_K_M of a Qwen2.5-14B-architecture model
@@ -154,7 +148,7 @@ export const LLAMACPP_OLLAMA_RUNS: PublicRun[] = [
       "print_info: n_layer          = 48",
     ].join("\n"),
     read: READ,
-    compare: () => [cmp("file-gpustack1681-qwen25-14b-q4km", "file", "weights", ggufTextBytes("qwen2.5-14b-instruct", "q4_k_m") / GiB, 8.37, "GiB")],
+    compare: () => [cmp("file-gpustack1681-qwen25-14b-q4km", "file", "weights", fileBytes("qwen2.5-14b-instruct", "q4_k_m", true) / GiB, 8.37, "GiB")],
   },
   {
     // llama-bench (May 2025) on Gemma 3 12B Q4_K_M: "size" is the text model's tensor bytes
@@ -163,7 +157,7 @@ export const LLAMACPP_OLLAMA_RUNS: PublicRun[] = [
     url: "https://github.com/ggml-org/llama.cpp/pull/13194",
     quote: "| gemma3 12B Q4_K - Medium       |   6.79 GiB |    11.77 B | CUDA       |  99 |      64 |   pp512 @ d8192 |      1635.10 ± 13.66 |",
     read: READ,
-    compare: () => [cmp("file-llamacpp13194-gemma3-12b-q4km", "file", "weights", ggufTextBytes("gemma-3-12b-it", "q4_k_m") / GiB, 6.79, "GiB")],
+    compare: () => [cmp("file-llamacpp13194-gemma3-12b-q4km", "file", "weights", fileBytes("gemma-3-12b-it", "q4_k_m", true) / GiB, 6.79, "GiB")],
   },
 ];
 
