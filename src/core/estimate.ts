@@ -4,7 +4,7 @@
 import { catalog, catalogGeneration, findGpu, findKvDtype, findModel, findQuant, findRuntime, type ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
 import { fail, isFitError, positiveInt } from "./errors";
-import type { PreparedRun, RuntimeProfile, Setup, TermName } from "./runtimeProfile";
+import type { PreparedRun, RuntimeProfile, Setup, TermName, Usage } from "./runtimeProfile";
 import { llamaCpp } from "./runtimes/llamacpp";
 import { mlx } from "./runtimes/mlx";
 import { ollama } from "./runtimes/ollama";
@@ -177,13 +177,17 @@ export function requiredPerGpu(p: Prepared, ctx: number, batch: number): number 
   return p.run.weightsPerGpu + u.kvCache + u.state + u.activations + u.overhead;
 }
 
-/** Does (ctx, batch) fit a GPU of `vram` bytes under the engine's budget? */
+/** Bytes a usage charges against the engine's budget (everything, unless the profile says otherwise). */
+function budgetedBytes(p: Prepared, u: Usage): number {
+  return p.run.budgeted ? p.run.budgeted(u) : p.run.weightsPerGpu + u.kvCache + u.state + u.activations + u.overhead;
+}
+
+/** Does (ctx, batch) fit a GPU of `vram` bytes under the engine's budget (and on the card)? */
 export function fitsAt(p: Prepared, vram: number, ctx: number, batch: number): boolean {
   if (p.run.maxBatch && batch > p.run.maxBatch.value) return false;
   const u = p.run.usage(ctx, batch);
-  // SGLang's budget covers its static pool (weights + KV + state); the rest must fit the card.
-  if (p.setup.runtime.id === "sglang") return p.run.weightsPerGpu + u.kvCache + u.state <= p.run.budget(vram) && requiredPerGpu(p, ctx, batch) <= vram;
-  return requiredPerGpu(p, ctx, batch) <= p.run.budget(vram);
+  const required = p.run.weightsPerGpu + u.kvCache + u.state + u.activations + u.overhead;
+  return budgetedBytes(p, u) <= p.run.budget(vram) && required <= vram;
 }
 
 /** Largest context (≤ the model's window) that fits at `batch`; 0 when none does. */
@@ -254,7 +258,7 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
     out.vramBytes = v;
     out.budgetBytes = budget;
     out.fits = fitsAt(p, v, ctx, batch);
-    out.headroomBytes = setup.runtime.id === "sglang" ? budget - (per.weightsBytes + per.kvCacheBytes + per.stateBytes) : budget - per.totalBytes;
+    out.headroomBytes = budget - budgetedBytes(p, u);
     out.kvCapacityTokens = cap.tokens;
     out.maxConcurrency = cap.concurrency;
     if (withInverse) out.maxContext = maxContextOf(p, v, batch);

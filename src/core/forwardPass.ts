@@ -30,10 +30,10 @@ export function activationBytesPerToken(a: Architecture, tp: number, dtypeBytes 
 /** Ceil of x to a multiple of m. */
 export const padTo = (x: number, m: number): number => Math.ceil(x / m) * m;
 
-/** SSM state dtype: Qwen3.5 declares fp32 (mamba_ssm_dtype); Kimi's KDA state is always fp32. */
+/** SSM state dtype: fp32 when the config declares it (Qwen3.5's mamba_ssm_dtype) and for KDA layers, whose state is always fp32. */
 export function ssmStateBytes(config: Record<string, unknown>, a: Architecture): number {
   const tc = (config.text_config as Record<string, unknown> | undefined) ?? {};
   const declared = (tc.mamba_ssm_dtype ?? config.mamba_ssm_dtype) as string | undefined;
-  if (declared === "float32" || a.modelType === "kimi_linear") return 4;
+  if (declared === "float32" || a.layers.some((l) => l.mixers.some((m) => m.kind === "kda"))) return 4;
   return a.dtypeBytes;
 }

@@ -51,6 +51,11 @@ export interface PreparedRun {
   usage(ctx: number, batch: number): Usage;
   /** Memory the engine lets itself use on one GPU of `vram` bytes. */
   budget(vram: number): number;
+  /**
+   * Bytes charged against that budget at a usage; absent = everything (weights + all terms).
+   * SGLang's budget covers only its static pool (weights, KV, state); the rest must still fit the card.
+   */
+  budgeted?(u: Usage): number;
   /** The engine's own KV-pool answer: tokens it reports, and requests of `ctx` it can hold. */
   capacity(vram: number, ctx: number): { tokens: number; concurrency: number };
   /** The substituted formula behind each term. */

@@ -52,6 +52,8 @@ export const sglang: RuntimeProfile = {
       usage: (ctx, batch) => ({ kvCache: batch * kvPerRequest(ctx), state: batch * layout.stateBytesPerSeq, activations, overhead }),
       // Weights, KV and state must fit in the static pool; activations and graphs use the rest.
       budget: staticPool,
+      // mem_fraction_static sizes weights + the KV/state pool; activations and the CUDA context live outside it.
+      budgeted: (u) => weightsPerGpu + u.kvCache + u.state,
       capacity(v, ctx) {
         const pool = staticPool(v) - weightsPerGpu;
         const perReq = kvPerRequest(ctx) + layout.stateBytesPerSeq;
