@@ -1,4 +1,4 @@
-// Maps each measured run in ../shared/calibration/measured.json to the same
+// Maps each measured run in calibration/measured.json to the same
 // setup in the estimator and compares term by term. Settings come from the
 // run itself (engine version, flags); nothing here is fitted to the rows.
 import * as fs from "fs";
@@ -26,11 +26,8 @@ interface Row {
   measured: Record<string, number | number[] | null>;
 }
 
-export function loadMeasured(file = path.join(__dirname, "..", "..", "shared", "calibration", "measured.json")): Row[] {
-  const candidates = [file, path.join(process.cwd(), "..", "shared", "calibration", "measured.json")];
-  const found = candidates.find((f) => fs.existsSync(f));
-  if (!found) throw new Error("measured.json not found next to the project (../shared/calibration)");
-  return JSON.parse(fs.readFileSync(found, "utf8"));
+export function loadMeasured(): Row[] {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, "..", "calibration", "measured.json"), "utf8"));
 }
 
 /** One comparison of an estimate with a measured figure. */

@@ -1,5 +1,5 @@
 // Measured runs read from public engine logs (GitHub issues, blog posts), beyond
-// ../shared/calibration: each with its source, the quoted log lines, and how
+// calibration/measured.json: each with its source, the quoted log lines, and how
 // the run maps to the estimator. Reported apart from the shared set, so they
 // check that the engine models generalise rather than tune them.
 import type { Comparison } from "./accuracyCases";

@@ -1,4 +1,4 @@
-// Holds the accuracy of the estimator on the measured runs in ../shared/calibration.
+// Holds the accuracy of the estimator on the measured runs in calibration/.
 import { median, runAccuracy } from "../scripts/accuracyCases";
 
 const { comparisons } = runAccuracy();
