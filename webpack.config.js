@@ -17,7 +17,8 @@ function addin(env, argv) {
     name: "addin",
     target: "web",
     mode: argv.mode || "production",
-    devtool: "source-map",
+    // A release holds exactly what a host serves: no source maps.
+    devtool: env.release ? false : "source-map",
     entry: {
       // The task pane page loads taskpane.js only, which imports the functions:
       // one copy of the core (and of any custom models) in the shared runtime.
@@ -25,7 +26,8 @@ function addin(env, argv) {
       // functions.js stands alone for the manifest's <Script> element.
       functions: "./src/functions/functions.ts",
     },
-    output: { path: dist, filename: "[name].js", clean: false, publicPath: "auto" },
+    // A release starts from an empty folder, so nothing stale (or the CLI bundles) is deployed.
+    output: { path: dist, filename: "[name].js", clean: Boolean(env.release), publicPath: "auto" },
     resolve: { extensions: [".ts", ".js", ".json"] },
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
     plugins: [
@@ -79,5 +81,6 @@ function node() {
   };
 }
 
-module.exports = (env = {}, argv = {}) => (env.WEBPACK_SERVE ? addin(env, argv) : [addin(env, argv), node()]);
+// A release builds the add-in alone; a plain build adds the Node entry points beside it.
+module.exports = (env = {}, argv = {}) => (env.WEBPACK_SERVE || env.release ? addin(env, argv) : [addin(env, argv), node()]);
 module.exports.DEV_BASE_URL = DEV_BASE_URL;

@@ -15,6 +15,8 @@ let out: string;
 
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-dist-"));
+  // Left over from an earlier build: a release must not deploy it.
+  fs.writeFileSync(path.join(out, "cli.js"), "stale");
   execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out], {
     cwd: ROOT,
     env: { ...process.env, ADDIN_BASE_URL: BASE },
@@ -30,6 +32,18 @@ describe("production build", () => {
   test("writes every file the manifest points at", () => {
     for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
     for (const m of read("manifest.xml").matchAll(/https:\/\/example\.org\/fitmygpu\/([^"<]+)/g)) expect(fs.existsSync(path.join(out, m[1]))).toBe(true);
+  });
+
+  test("the release folder holds exactly the files the README's hosting section lists: no stale files, CLI bundles or source maps", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const sentence = /writes `dist\/` for any static HTTPS host: (.+?)\. The folder is emptied first/.exec(readme)?.[1];
+    expect(sentence).toBeDefined();
+    const listed = [...sentence!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    const files = (dir: string): string[] => fs.readdirSync(path.join(out, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const actual = files("").map((f) => f.split(path.sep).join("/"));
+    const expected = new Set(actual.filter((f) => listed.includes(f) || listed.some((l) => l.endsWith("/") && f.startsWith(l))));
+    expect(actual.filter((f) => !expected.has(f))).toEqual([]);
+    for (const l of listed) expect(actual.some((f) => f === l || (l.endsWith("/") && f.startsWith(l)))).toBe(true);
   });
 
   test("no localhost remains in the manifest; AppDomains and SupportUrl are the host's", () => {
