@@ -108,7 +108,10 @@ describe("fitmygpu --config: models beyond the catalog", () => {
   });
   test("fit --config and human model output run", () => {
     expect(run(["fit", "--config", configFile, "--quant", "q4_k_m", "--runtime", "llama.cpp"]).out).toMatch(/RTX 4090/);
-    expect(run(["model", "--config", configFile]).out).toMatch(/layers: 36 × /);
+    const plain = run(["model", "--config", configFile]).out;
+    expect(plain).toMatch(/^Layer kinds +36 × full attention/m);
+    // Labels aligned, long values wrapped: no line runs past the 120-column cap.
+    for (const line of plain.split("\n")) expect(line.length).toBeLessThanOrEqual(120);
   });
   test.each([
     [["estimate", "--config", "/nonexistent/config.json"], /Cannot read the --config file '\/nonexistent\/config.json': ENOENT/],

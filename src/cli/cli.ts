@@ -2,7 +2,7 @@
 // table with units; --json is a stable machine contract. Bad input: exit 2.
 import * as fs from "fs";
 import { importModel } from "../core/configImport";
-import { modelSpecJson } from "../core/spec";
+import { MODEL_FIELDS, modelSpecJson, type FieldFormat } from "../core/spec";
 import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
 import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
@@ -121,6 +121,41 @@ function table(rows: string[][]): string {
 
 const gib = (bytes: number) => `${toGiB(bytes).toFixed(2)} GiB`;
 
+/** Terminal width for wrapped output (80 when not a terminal). */
+const WIDTH = Math.max(60, Math.min(120, process.stdout.columns ?? 80));
+
+/** Label/value lines with labels aligned and long values wrapped under their column. */
+function fieldList(rows: Array<[string, string]>): string {
+  const labelWidth = Math.max(...rows.map(([l]) => l.length));
+  const room = Math.max(30, WIDTH - labelWidth - 2);
+  const lines: string[] = [];
+  for (const [label, value] of rows) {
+    const wrapped = wrap(value, room);
+    wrapped.forEach((line, i) => lines.push(`${(i === 0 ? label : "").padEnd(labelWidth)}  ${line}`.trimEnd()));
+  }
+  return lines.join("\n");
+}
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return lines.length || line ? [...lines, line] : [""];
+}
+
+/** A spec value as the plain output shows it. */
+function showField(format: FieldFormat, v: string | number | boolean | null): string {
+  if (v === null) return "—";
+  if (typeof v === "number") return format === "params" ? formatParams(v) : format === "gib" ? `${v.toFixed(2)} GiB` : format === "count" ? formatCount(v) : String(v);
+  return String(v);
+}
+
 
 function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
   const inp = input(positional[1], flags);
@@ -199,16 +234,20 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         checkFlags(flags);
         const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b");
         const m = typeof arg === "string" ? findModel(arg) : arg;
-        const j = modelSpecJson(m);
-        if (flags.json) out(JSON.stringify(j, null, 2));
-        else {
-          out(table(Object.entries(j).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : k.endsWith("Params") ? formatParams(v as number) : typeof v === "number" ? formatCount(v) : String(v ?? "—")]).map((r) => [r[0], r[1]])));
-          const kinds = new Map<string, number>();
-          for (const l of m.arch.layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
-          out("\nlayers: " + [...kinds].map(([d, n]) => `${n} × ${d}`).join("; "));
-          out(`notes: ${m.record.notes}`);
-          if (m.record.sources.length) out(`sources: ${m.record.sources.map((s) => s.url).join(" ")}`);
+        if (flags.json) {
+          out(JSON.stringify(modelSpecJson(m), null, 2));
+          return 0;
         }
+        const kinds = new Map<string, number>();
+        for (const l of m.arch.layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
+        out(
+          fieldList([
+            ...MODEL_FIELDS.map((f): [string, string] => [f.label, showField(f.format, f.value(m))]),
+            ["Layer kinds", [...kinds].map(([d, n]) => `${n} × ${d}`).join("; ")],
+            ["Notes", m.record.notes],
+            ...m.record.sources.map((s, i): [string, string] => [i === 0 ? "Sources" : "", s.url]),
+          ]),
+        );
         return 0;
       }
       case "models": {
