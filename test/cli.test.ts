@@ -17,8 +17,10 @@ describe("fitmygpu CLI", () => {
     const r = run(["estimate", "qwen3.5-35b-a3b", "--quant", "q4_k_m", "--ctx", "32768", "--runtime", "llama.cpp", "--gpu", "nvidia-rtx-4090", "--json"]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    // The contract is exactly these keys.
-    expect(Object.keys(j)).toEqual(["model", "quant", "runtime", "kvDtype", "ctx", "batch", "gpus", "weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes", "perGpu", "gpu", "vramBytes", "budgetBytes", "fits", "headroomBytes", "kvCapacityTokens", "maxConcurrency", "maxContext"]);
+    // The contract's keys in their order, then the engine's settings, the layer placement (engines that place layers) and the devices.
+    expect(Object.keys(j)).toEqual(["model", "quant", "runtime", "kvDtype", "ctx", "batch", "gpus", "weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes", "perGpu", "gpu", "vramBytes", "budgetBytes", "fits", "headroomBytes", "kvCapacityTokens", "maxConcurrency", "maxContext", "engineSettings", "gpuLayers", "cpuLayers", "gpuShare", "devices"]);
+    const v = JSON.parse(run(["estimate", "qwen3-8b", "--gpu", "h100 sxm", "--json"]).out);
+    expect(Object.keys(v)).toEqual(["model", "quant", "runtime", "kvDtype", "ctx", "batch", "gpus", "weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes", "perGpu", "gpu", "vramBytes", "budgetBytes", "fits", "headroomBytes", "kvCapacityTokens", "maxConcurrency", "maxContext", "engineSettings", "kvPoolBytes", "gpuShare", "devices"]);
     expect(Object.keys(j.perGpu)).toEqual(["weightsBytes", "kvCacheBytes", "stateBytes", "activationBytes", "overheadBytes", "totalBytes", "hostBytes"]);
     expect(j.totalBytes).toBe(j.weightsBytes + j.kvCacheBytes + j.stateBytes + j.activationBytes + j.overheadBytes);
   });

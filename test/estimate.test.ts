@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { catalog } from "../src/core/catalog";
 import { FitError } from "../src/core/errors";
-import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain } from "../src/core/estimate";
+import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain, setupNotes } from "../src/core/estimate";
 import { architectureFromConfig } from "../src/core/architecture";
 import { mambaStatePagesPerRequest } from "../src/core/runtimes/vllm";
 import { QUANTS } from "../src/core/quant";
@@ -189,18 +189,24 @@ describe("bad input gets a typed error, never a raw throw", () => {
 });
 
 describe("vLLM by release (engineVersion)", () => {
-  const llama = { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 8192, vramGiB: 79.22, batchedTokens: 8192, maxSeqs: 256 };
-  // The V0 sampler holds bf16 logits + 30 B of fp32/int64/bool buffers per [seq, vocab] element; V1 holds fp32 logits.
+  const llama = { model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", ctx: 8192, vramGiB: 79.22, engineArgs: "--max-num-batched-tokens 8192 --max-num-seqs 1024" };
+  // Sampler warm-up with top-k/top-p over [1024, vocab]: V0 and the V1 sort path (v0.8–v0.16) hold the bf16 logits
+  // + 30 / + 26 B of temporaries per element; the Triton path (v0.17+) + 12 B, plus its [128, vocab] fp32 buffer.
+  // V1 keeps the hidden states of the 8,192-token profile batch meanwhile.
+  const sampler = (version: string | undefined) => {
+    const p = prepare({ ...llama, engineVersion: version });
+    const parts = p.run.breakdown(8192, 1).devices[0].terms.activations;
+    return parts.filter((x) => /^(V0 sampler|sampler warm-up|Triton|hidden states)/.test(x.label)).reduce((s, x) => s + x.bytes, 0);
+  };
   test.each([
-    ["0.6.3", 2 + 30],
-    ["v0.7.3", 2 + 30],
-    ["0.8.0", 4],
-    ["0.10.1.1", 4],
-    [undefined, 4],
-  ])("sampler profile of %s: %d B per logit", (version, bytes) => {
-    const v1 = estimate({ ...llama, engineVersion: "0.8.0" });
-    const e = estimate({ ...llama, engineVersion: version });
-    expect(e.perGpu.activationBytes - v1.perGpu.activationBytes).toBe(256 * 128256 * ((bytes as number) - 4));
+    ["0.6.3", 1024 * 128256 * 32],
+    ["v0.7.3", 1024 * 128256 * 32],
+    ["0.8.0", 1024 * 128256 * 28 + 8192 * 4096 * 2],
+    ["0.16.0", 1024 * 128256 * 28 + 8192 * 4096 * 2],
+    ["0.17.0", 1024 * 128256 * 14 + 128 * 128256 * 4 + 8192 * 4096 * 2],
+    [undefined, 1024 * 128256 * 14 + 128 * 128256 * 4 + 8192 * 4096 * 2],
+  ])("sampler warm-up of %s: %d bytes", (version, bytes) => {
+    expect(sampler(version as string | undefined)).toBe(bytes);
   });
   const dsv2 = { model: "deepseek-v2-lite", quant: "awq", runtime: "vllm", ctx: 163840, vramGiB: 79.22 };
   // 576-element bf16 latent = 1152 B, rounded to 1280 B only between PR #12676 (v0.7.2) and V1's default (v0.8.0).
@@ -214,24 +220,59 @@ describe("vLLM by release (engineVersion)", () => {
     const e = estimate({ ...dsv2, engineVersion: version });
     expect(e.perGpu.kvCacheBytes).toBe(27 * 163840 * (perLayer as number));
   });
+  // CUDA-graph memory (an estimate of 21 MiB per layer) is deducted from v0.21, not under --enforce-eager.
   test.each([
-    ["0.19.0", undefined, 0],
-    ["0.20.2", undefined, 0],
-    ["0.21.0", undefined, 1],
-    [undefined, undefined, 1],
-    ["0.19.0", true, 1],
-    ["0.22.0", false, 0],
-  ])("CUDA-graph estimate under %s (cudaGraphs %s): deducted %d", (version, cudaGraphs, deducted) => {
-    const base = estimate({ ...llama, engineVersion: "0.19.0", cudaGraphs: false });
-    const e = estimate({ ...llama, engineVersion: version, cudaGraphs: cudaGraphs as boolean | undefined });
-    expect(e.perGpu.overheadBytes - base.perGpu.overheadBytes).toBe((deducted as number) * 512 * 2 ** 20);
+    ["0.19.0", "", 0],
+    ["0.20.2", "", 0],
+    ["0.21.0", "", 1],
+    [undefined, "", 1],
+    ["0.22.0", " --enforce-eager", 0],
+  ])("CUDA-graph estimate under %s%s: deducted %d times", (version, flags, deducted) => {
+    const base = estimate({ ...llama, engineVersion: "0.19.0" });
+    const e = estimate({ ...llama, engineArgs: llama.engineArgs + flags, engineVersion: version as string | undefined });
+    expect(e.perGpu.overheadBytes - base.perGpu.overheadBytes).toBe((deducted as number) * 32 * 21 * 2 ** 20);
   });
-  test.each(["latest", "v1", "0.6.3.4.5", "1.x.2", "0.7.4.dev474+g3556a414", ""])("junk version %j is a FitError", (version) => {
+  // gpu_memory_utilization 0.9 before v0.21.0, 0.92 from it (PR #38284).
+  test.each([
+    ["0.6.3", 0.9],
+    ["0.20.2", 0.9],
+    ["0.21.0", 0.92],
+    [undefined, 0.92],
+  ])("default gpu_memory_utilization of %s is %d", (version, util) => {
+    const e = estimate({ model: "qwen3-8b", runtime: "vllm", gpu: "h100 sxm", engineVersion: version as string | undefined });
+    expect(e.budgetBytes).toBeCloseTo((util as number) * e.vramBytes!, 0);
+    expect(e.engineSettings.gpu_memory_utilization).toBe(util);
+  });
+  // max_num_batched_tokens and max_num_seqs defaults by release and GPU (engine-facts §4.15).
+  test.each([
+    ["0.6.3", "rtx 4090", 8192, 8192, 256],
+    ["0.6.3", "rtx 4090", 65536, 512, 256],
+    ["0.7.3", "rtx 4090", 65536, 2048, 256],
+    ["0.8.0", "rtx 4090", 8192, 2048, 1024],
+    ["0.8.4", "rtx 4090", 8192, 2048, 256],
+    ["0.8.4", "h100 sxm", 8192, 8192, 1024],
+    ["0.8.5", "a100 80gb sxm4", 8192, 8192, 1024],
+    ["0.9.0", "a100 80gb sxm4", 8192, 2048, 256],
+    [undefined, "h100 sxm", 8192, 8192, 1024],
+    [undefined, "b200", 8192, 16384, 1024],
+  ])("vLLM %s on %s at %d tokens: profile of %d tokens, %d sequences", (version, gpu, ctx, tokens, seqs) => {
+    const p = prepare({ model: "llama-3.1-8b-instruct", runtime: "vllm", gpu: gpu as string, engineVersion: version as string | undefined });
+    const forward = p.run.breakdown(ctx as number, 1).devices[0].terms.activations;
+    const f0 = (label: RegExp) => forward.find((x) => label.test(x.label))?.factors?.[0].value;
+    // Whichever of the forward pass and the sampler warm-up is larger is shown; both name the batch.
+    expect(f0(/^profile forward pass/) ?? f0(/^hidden states/)).toBe(tokens);
+    if (!/^v?0\.[67]\./.test(String(version))) {
+      expect(p.run.settings.max_num_batched_tokens).toBe(tokens);
+      expect(p.run.settings.max_num_seqs).toBe(seqs);
+    } else expect(p.run.settings.max_num_seqs).toBe(256);
+  });
+  test.each(["latest", "v1", "0.6.3.4.5", "1.x.2", "0.7.4.dev474+g3556a414"])("junk version %j is a FitError", (version) => {
     expect(() => estimate({ ...llama, engineVersion: version })).toThrow(FitError);
     expect(() => estimate({ ...llama, engineVersion: version })).toThrow(/engineVersion must be a release number/);
   });
-  test("engineVersion is refused on other engines", () => {
-    expect(() => estimate({ model: "qwen3-8b", runtime: "llama.cpp", quant: "q4_k_m", engineVersion: "0.6.3" })).toThrow(/vLLM only/);
+  test("a llama.cpp version is a build number", () => {
+    expect(() => estimate({ model: "qwen3-8b", runtime: "llama.cpp", quant: "q4_k_m", engineVersion: "0.6.3" })).toThrow(/build number like "b6123"/);
+    expect(estimate({ model: "qwen3-8b", runtime: "llama.cpp", quant: "q4_k_m", engineVersion: "b6123" }).runtime).toBe("llama.cpp");
   });
   test("the version is part of the prepared-setup cache key", () => {
     expect(prepare({ ...llama, engineVersion: "0.6.3" })).not.toBe(prepare({ ...llama, engineVersion: "0.9.0" }));
@@ -239,7 +280,8 @@ describe("vLLM by release (engineVersion)", () => {
 });
 
 describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
-  const qwen = { model: "qwen3.6-27b", quant: "gptq", runtime: "vllm", kvDtype: "fp8_e5m2", ctx: 262144, gpu: "nvidia-rtx-3090", gpus: 2 };
+  // Prefix caching off: "none" mode, 1 + k state pages (with it, the default for hybrids since about v0.26, 2 + k).
+  const qwen = { model: "qwen3.6-27b", quant: "gptq", runtime: "vllm", kvDtype: "fp8_e5m2", ctx: 262144, gpu: "nvidia-rtx-3090", gpus: 2, engineArgs: "--no-enable-prefix-caching" };
   test("draft weights load, the draft layer holds KV, and conv states grow", () => {
     const off = estimate(qwen);
     const on = estimate({ ...qwen, speculativeTokens: 3 });
@@ -263,6 +305,8 @@ describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
     [5, 6],
   ])("k = %i speculative tokens: %i state pages per request and recurrent layer", (k, pages) => {
     expect(mambaStatePagesPerRequest(k)).toBe(pages);
+    // Prefix caching's "align" mode holds one more.
+    expect(mambaStatePagesPerRequest(k, true)).toBe(pages + 1);
   });
   // Qwen3.6-27B at TP2, fp8 KV: attention 2 KV heads × (256 + 256) × 1 B = 1024 B per token and layer; GDN state per layer
   // = (3 + k) conv rows × 5120 × 2 B + 24 × 128 × 128 × 4 B, rounded up to a 16-token attention block; 48 GDN layers
@@ -283,8 +327,13 @@ describe("vLLM MTP speculative decoding (speculativeTokens)", () => {
     const one = estimate({ ...qwen, speculativeTokens: 3 });
     const two = estimate({ ...qwen, speculativeTokens: 3, batch: 2 });
     expect(two.perGpu.stateBytes).toBe(2 * one.perGpu.stateBytes);
-    expect(explain({ ...qwen, speculativeTokens: 3 }).state).toMatch(/× 4 pages \(1 \+ 3 speculative\)/);
-    expect(explain(qwen).state).not.toMatch(/speculative/);
+    expect(explain({ ...qwen, speculativeTokens: 3 }).state).toMatch(/51 layers × 4 pages × /);
+    // Without MTP there is no padding layer and one page per request.
+    expect(explain(qwen).state).toMatch(/^state pages of 48 recurrent layers: 48 layers × 1\.\d MiB = /);
+    expect(setupNotes({ ...qwen, speculativeTokens: 3 }).join(" ")).toMatch(/4 state page\(s\) per recurrent layer \(1 \+ 3 speculative\)/);
+    // Prefix caching ("align" mode) adds one page per request and layer.
+    const align = estimate({ ...qwen, speculativeTokens: 3, engineArgs: "--enable-prefix-caching" });
+    expect(align.perGpu.stateBytes / one.perGpu.stateBytes).toBeCloseTo(5 / 4, 9);
   });
 });
 
@@ -339,7 +388,9 @@ describe("LatentMoE (Nemotron 3 Super)", () => {
     expect(wb.byGroup.experts).toBeCloseTo((MOE * E * 2 * L * I * bits) / 8, 0);
     expect(wb.byGroup.mlp).toBeCloseTo((MOE * 2 * H * L * bits) / 8, 0);
     expect(wb.byGroup.router).toBe(MOE * (E * H + E) * 2);
-    expect(estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 8192 }).weightsBytes).toBeCloseTo(weightBytes(m, QUANTS.find((q) => q.id === "native")!).total, -6);
+    // Over two GPUs the replicated tensors (norms, routers) are held twice.
+    const native = weightBytes(m, QUANTS.find((q) => q.id === "native")!);
+    expect(estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 8192 }).weightsBytes).toBeCloseTo(native.total + native.replicated, -6);
     // GGUF: the latent projections (rows of 4096 and 1024) take the file's base type, Q4_K (4.5 bits) for Q4_K_M.
     const q4 = weightBytes(m, QUANTS.find((q) => q.id === "q4_k_m")!);
     expect(q4.byGroup.mlp).toBe((MOE * 2 * H * L * 4.5) / 8);

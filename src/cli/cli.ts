@@ -4,9 +4,10 @@ import * as fs from "fs";
 import { importModel } from "../core/configImport";
 import { MODEL_FIELDS, modelSpecJson, type FieldFormat } from "../core/spec";
 import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
-import { catalog, findModel, type ModelEntry } from "../core/catalog";
+import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
+import { commandInput } from "../core/serveCommand";
 import { FitError, isFitError } from "../core/errors";
-import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
+import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
 import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
 
@@ -14,8 +15,9 @@ const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it r
 
 Usage:
   fitmygpu estimate <model> [--quant Q] [--ctx N] [--batch B] [--runtime R] [--kv-dtype D]
-                    [--gpu NAME | --vram-gib X] [--gpus N] [--gpu-util F]
-                    [--engine-version V] [--speculative-tokens K] [--explain] [--json]
+                    [--gpu NAME] [--vram-gib X] [--gpus N] [--gpu-util F]
+                    [--engine-args "FLAGS"] [--engine-version V] [--speculative-tokens K] [--explain] [--json]
+  fitmygpu estimate --command "vllm serve Qwen/Qwen3-8B --max-model-len 32768 -tp 2" [--gpu NAME] [options]
   fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
   fitmygpu model <model> [--json]                       the model's spec table
   fitmygpu estimate|fit|model --config config.json [--index model.safetensors.index.json]
@@ -32,9 +34,11 @@ ctx is the context of one request; batch is the number of concurrent requests
 Memory is reported in GiB (2^30 bytes); --json reports bytes.
 --config reads a Hugging Face config.json in place of a model name; --index adds the exact
 checkpoint size (metadata.total_size); --params states the card's parameter count.
---engine-version (vLLM only, e.g. 0.6.3 or v0.10.1.1; default: latest) selects release behaviour:
-the V0 sampler profile before 0.8, 256-byte MLA entries in 0.7.2–0.7.x, CUDA-graph memory
-deducted from 0.21. --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
+--engine-args takes the engine's own flags (vLLM: --max-num-seqs 64 --enforce-eager; llama.cpp:
+-c 65536 -np 2 -fa on -ctk q8_0; Ollama: OLLAMA_NUM_PARALLEL=2 num_ctx=8192); --command takes a
+whole serve command, model and context included. Explicit options win over flags.
+--engine-version selects release behaviour (vLLM 0.6.3, llama.cpp b6123, Ollama 0.29.0; default:
+the latest release). --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
 
 type Flags = Record<string, string | boolean>;
 
@@ -57,7 +61,7 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 }
 
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
-const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "json", "explain", "help", ...MODEL_FLAGS]);
+const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -98,12 +102,10 @@ function checkFlags(flags: Flags): void {
 
 function input(model: string | undefined, flags: Flags): EstimateInput {
   checkFlags(flags);
-  return {
-    model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090"),
+  const explicit = {
     quant: flags.quant as string | undefined,
     ctx: number(flags, "ctx"),
     batch: number(flags, "batch"),
-    runtime: flags.runtime as string | undefined,
     kvDtype: flags["kv-dtype"] as string | undefined,
     gpu: flags.gpu as string | undefined,
     vramGiB: number(flags, "vram-gib"),
@@ -111,6 +113,21 @@ function input(model: string | undefined, flags: Flags): EstimateInput {
     gpuUtil: number(flags, "gpu-util"),
     engineVersion: flags["engine-version"] as string | undefined,
     speculativeTokens: number(flags, "speculative-tokens"),
+  };
+  if (flags.command !== undefined) {
+    if (model) throw new FitError("invalid", `Give either a model name or --command, not both ('${model}').`);
+    if (flags.config !== undefined) throw new FitError("invalid", "Give either --config or --command, not both.");
+    const c = commandInput(String(flags.command));
+    if (flags.runtime !== undefined && findRuntime(flags.runtime).id !== c.runtime) throw new FitError("invalid", `--runtime ${String(flags.runtime)} disagrees with the command, which runs ${c.runtime}.`);
+    // Flags given with --engine-args come after the command's own, so they win.
+    const engineArgs = [c.engineArgs, flags["engine-args"] as string | undefined].filter((x) => x && x.trim() !== "").join(" ");
+    return { ...explicit, model: c.model, runtime: c.runtime, quant: explicit.quant ?? c.quant, engineArgs };
+  }
+  return {
+    ...explicit,
+    model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090"),
+    runtime: flags.runtime as string | undefined,
+    engineArgs: flags["engine-args"] as string | undefined,
   };
 }
 
@@ -157,13 +174,27 @@ function showField(format: FieldFormat, v: string | number | boolean | null): st
 }
 
 
+/**
+ * The `estimate --json` object: the contract's keys in their order (model … perGpu, then the GPU's
+ * gpu … maxContext), with the engine's settings, the layer placement and the per-device parts after them.
+ */
+function estimateJson(e: Estimate): Record<string, unknown> {
+  const { model, quant, runtime, kvDtype, ctx, batch, gpus, weightsBytes, kvCacheBytes, stateBytes, activationBytes, overheadBytes, totalBytes, hostBytes, perGpu } = e;
+  const j: Record<string, unknown> = { model, quant, runtime, kvDtype, ctx, batch, gpus, weightsBytes, kvCacheBytes, stateBytes, activationBytes, overheadBytes, totalBytes, hostBytes, perGpu };
+  if (e.vramBytes !== undefined) Object.assign(j, { gpu: e.gpu ?? null, vramBytes: e.vramBytes, budgetBytes: e.budgetBytes, fits: e.fits, headroomBytes: e.headroomBytes, kvCapacityTokens: e.kvCapacityTokens, maxConcurrency: e.maxConcurrency, maxContext: e.maxContext });
+  j.engineSettings = e.engineSettings;
+  if (e.kvPoolBytes !== undefined) j.kvPoolBytes = e.kvPoolBytes;
+  if (e.gpuLayers !== undefined) Object.assign(j, { gpuLayers: e.gpuLayers, cpuLayers: e.cpuLayers });
+  j.gpuShare = e.gpuShare;
+  j.devices = e.devices;
+  return j;
+}
+
 function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
   const inp = input(positional[1], flags);
   const e = estimate(inp);
   if (flags.json) {
-    const { warnings, ...rest } = e;
-    void warnings;
-    out(JSON.stringify(rest, null, 2));
+    out(JSON.stringify(estimateJson(e), null, 2));
     return;
   }
   const per = e.perGpu;
@@ -199,6 +230,7 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
 
 function runFit(positional: string[], flags: Flags, out: (s: string) => void): void {
   if (flags.gpu || flags["vram-gib"]) throw new FitError("invalid", "fit compares every catalog GPU; drop --gpu/--vram-gib (use estimate for one GPU).");
+  if (flags.command !== undefined) throw new FitError("invalid", "fit takes --engine-args, not --command; name the model and the runtime.");
   const inp = input(positional[1], flags);
   if (flags.json) {
     const rows = compareGpus(inp);

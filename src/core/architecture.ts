@@ -3,7 +3,7 @@
 // model_type or a missing field is an error, never a dense-model guess.
 import { fail } from "./errors";
 import type { AttentionShape, Mixer } from "./layerKinds";
-import { visionParams } from "./vision";
+import { visionParams, visionTower } from "./vision";
 
 export type Ffn =
   | { kind: "dense"; intermediate: number; gated: boolean; bias: boolean }
@@ -54,6 +54,8 @@ export interface Architecture {
   mtp: { layers: Layer[]; extraParams: number };
   /** Vision encoder + projector parameters (0 for text-only models). */
   visionParams: number;
+  /** The vision tower's depth and width (engines size multimodal reserves from them); absent for text-only models. */
+  visionTower?: { layers: number; hidden: number };
   /** Maximum positions the config declares. */
   maxPositions: number;
   /** Native dtype of the checkpoint's 16-bit tensors, in bytes. */
@@ -606,6 +608,7 @@ export function architectureFromConfig(config: Json): Architecture {
     layers: built.layers,
     mtp: built.mtp ?? { layers: [], extraParams: 0 },
     visionParams: vision,
+    visionTower: vision > 0 ? visionTower(vc as Json) : undefined,
     maxPositions: opt(text, "max_position_embeddings") ?? opt(config, "max_position_embeddings") ?? 0,
     dtypeBytes: dtypeBytesOf(text),
     attentionHeads: built.attentionHeads,

@@ -1,7 +1,8 @@
 // Engine-independent summary of a model's caches per GPU: KV bytes per token
 // grouped by window, and fixed per-sequence state — computed once per setup.
 import type { Architecture } from "./architecture";
-import { cacheShards, hasState, kvBytesPerToken, stateElements, type StateDtypes } from "./layerKinds";
+import { f, part, type Part } from "./breakdown";
+import { cacheShards, hasState, kvBytesPerToken, stateElements, tokensHeld, type CacheRule, type KvKind, type StateDtypes } from "./layerKinds";
 
 export interface KvGroup {
   /** Layers in the group. */
@@ -10,7 +11,7 @@ export interface KvGroup {
   bytesPerTokenPerLayer: number;
   /** Window (sliding) or chunk (chunked attention) in tokens; null for full context. */
   window: number | null;
-  kind: "full" | "sliding" | "chunked" | "mla";
+  kind: KvKind;
 }
 
 export interface CacheLayout {
@@ -84,4 +85,33 @@ function computeLayout(a: Architecture, kvBytes: number, tp: number, state: Stat
     maxStatePerLayer: maxState,
     kvLayers,
   };
+}
+
+const KIND_LABEL: Record<KvGroup["kind"], string> = { full: "full-attention", sliding: "sliding-window", chunked: "chunked-attention", mla: "MLA latent" };
+
+/** A group's name in explanations: "full-attention layers", "sliding-window layers (window 1,024)". */
+export function groupLabel(g: KvGroup, paddingLayers = 0): string {
+  const w = g.window === null ? "" : ` (${g.kind === "chunked" ? "chunk" : "window"} ${g.window.toLocaleString("en-US")})`;
+  return `${KIND_LABEL[g.kind]} layers${w}${paddingLayers ? ` incl. ${paddingLayers} padding` : ""}`;
+}
+
+/** Bytes one request of `ctx` tokens holds in every KV group, per GPU; `layers` may pad a group's layer count (vLLM). */
+export function kvBytesPerRequest(layout: CacheLayout, ctx: number, rule: CacheRule, layers: (g: KvGroup) => number = (g) => g.layers): number {
+  let bytes = 0;
+  for (const g of layout.kvGroups) bytes += layers(g) * tokensHeld(g.kind, g.window, ctx, rule) * g.bytesPerTokenPerLayer;
+  return bytes;
+}
+
+/** The KV cache of `batch` requests as one part per group: requests × layers × tokens held × bytes per token and layer. */
+export function kvParts(layout: CacheLayout, ctx: number, batch: number, rule: CacheRule, requests = "requests", layers: (g: KvGroup) => number = (g) => g.layers): Part[] {
+  return layout.kvGroups.map((g) => {
+    const n = layers(g);
+    return part(groupLabel(g, n - g.layers), f(batch, requests), f(n, "layers"), f(tokensHeld(g.kind, g.window, ctx, rule), "tokens"), f(g.bytesPerTokenPerLayer, "B/token"));
+  });
+}
+
+/** Recurrent state of `batch` requests: requests × pages × the state of all recurrent layers (per GPU). */
+export function stateParts(layout: CacheLayout, batch: number, rule: CacheRule, requests = "requests"): Part[] {
+  if (!layout.stateLayers) return [];
+  return [part(`${layout.stateLayers} recurrent layers' state`, f(batch, requests), f(rule.statePages, "pages"), f(layout.stateBytesPerSeq, "B"))];
 }

@@ -11,24 +11,31 @@ import { fail } from "./errors";
 import { KV_ALIASES, KV_DTYPES, type KvDtype } from "./kvDtype";
 import { buildIndex, normalizeName, resolve, type NameIndex } from "./names";
 import { QUANTS, type QuantFormat } from "./quant";
+import { RUNTIME_DEFAULTS } from "./runtimeDefaults";
+import { RUNTIME_IDS } from "./runtimeIds";
 import { paramCounts, type ParamCounts } from "./weights";
 
-export type RuntimeId = "vllm" | "sglang" | "llama.cpp" | "ollama" | "transformers" | "mlx";
+export type { RuntimeId } from "./runtimeIds";
 
 const runtimeInfoSchema = z
   .object({
-    id: z.enum(["vllm", "sglang", "llama.cpp", "ollama", "transformers", "mlx"]),
+    id: z.enum(RUNTIME_IDS),
     name: z.string(),
     aliases: z.array(z.string()),
     kvDtypes: z.array(z.enum(["auto", "bf16", "fp16", "fp8", "fp8_e5m2", "q8_0", "q4_0"])),
     quants: z.array(z.string()),
+    /** Checked against the engine's own schema (runtimeDefaults.ts) below. */
     defaults: z.record(z.string(), z.unknown()),
     /** Defaults that are estimates rather than values read from the engine's source, and what each rests on. */
     estimates: z.record(z.string(), z.string()),
     notes: z.string(),
     sources: z.array(sourceSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    const parsed = RUNTIME_DEFAULTS[r.id].safeParse(r.defaults);
+    if (!parsed.success) ctx.addIssue({ code: "custom", path: ["defaults", ...parsed.error.issues[0].path.map(String)], message: `${r.id} defaults: ${parsed.error.issues[0].message}` });
+  });
 export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
 
 /** A catalog (or imported) model with its parsed architecture and derived parameter counts. */

@@ -1,17 +1,20 @@
 // The estimator's public questions: estimate, fit and headroom, max context,
 // max concurrency, min GPUs, and speed. Setups are prepared once and cached,
 // so a sheet of thousands of formulas costs a few arithmetic operations each.
+import { deviceBytes, renderTerm, TERM_NAMES, termBytes, type Breakdown, type TermName } from "./breakdown";
 import { catalog, catalogGeneration, findGpu, findKvDtype, findModel, findQuant, findRuntime, type ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
+import { parseEngineArgs, type EngineSettings } from "./engineFlags";
+import { parseEngineVersion } from "./engineVersion";
 import { fail, isFitError, positiveInt } from "./errors";
-import type { PreparedRun, RuntimeProfile, Setup, TermName, Usage } from "./runtimeProfile";
+import type { PreparedRun, RuntimeProfile, SettingValue, Setup, Usage } from "./runtimeProfile";
 import { llamaCpp } from "./runtimes/llamacpp";
 import { mlx } from "./runtimes/mlx";
 import { ollama } from "./runtimes/ollama";
 import { sglang } from "./runtimes/sglang";
 import { transformers } from "./runtimes/transformers";
 import { vllm } from "./runtimes/vllm";
-import { parseEngineVersion } from "./runtimes/vllmVersion";
+import { tupleCache } from "./tupleCache";
 import { GiB } from "./units";
 
 export const MAX_CTX = 10_000_000;
@@ -21,6 +24,9 @@ export const MAX_GPUS = 1024;
 export const TIGHT_SHARE = 0.1;
 
 const PROFILES: Record<string, RuntimeProfile> = { vllm, sglang, "llama.cpp": llamaCpp, ollama, transformers, mlx };
+
+/** The profile of an engine. */
+export const profileOf = (runtime: string): RuntimeProfile => PROFILES[runtime];
 
 export interface EstimateInput {
   model: string | ModelEntry;
@@ -33,14 +39,12 @@ export interface EstimateInput {
   gpu?: string | null;
   vramGiB?: number | null;
   gpuUtil?: number | null;
-  cudaGraphs?: boolean;
-  batchedTokens?: number;
-  maxSeqs?: number;
-  flashAttention?: boolean;
-  /** vLLM release, e.g. "0.6.3" or "v0.10.1.1"; absent = the latest release. */
+  /** The engine release, e.g. "0.6.3" (vLLM), "b6123" (llama.cpp); absent = the latest release. */
   engineVersion?: string | null;
   /** vLLM MTP speculative decoding: num_speculative_tokens. */
   speculativeTokens?: number | null;
+  /** The engine's own flags, e.g. "--max-num-seqs 64 --enforce-eager" or "-c 65536 -np 2 -fa on". */
+  engineArgs?: string | null;
 }
 
 export interface Terms {
@@ -62,107 +66,141 @@ export interface Estimate extends Terms {
   batch: number;
   gpus: number;
   perGpu: Terms;
+  /** The settings the engine runs with, in its own vocabulary. */
+  engineSettings: Record<string, SettingValue>;
+  /** Layers (counting the output layer) on the GPUs and left on the CPU, for engines that place layers. */
+  gpuLayers?: number;
+  cpuLayers?: number;
+  /** Share of the weight bytes that sit on GPUs. */
+  gpuShare: number;
+  /** Every device's terms, with the parts behind them (full estimates only). */
+  devices?: DeviceSummary[];
   gpu?: string;
   vramBytes?: number;
   budgetBytes?: number;
   fits?: boolean;
   headroomBytes?: number;
+  /** The KV pool the engine preallocates on each GPU (vLLM, SGLang). */
+  kvPoolBytes?: number;
   kvCapacityTokens?: number;
   maxConcurrency?: number;
   maxContext?: number;
   warnings: string[];
 }
 
+/** One device of an estimate as JSON: its terms as labelled parts, in bytes. */
+export interface DeviceSummary {
+  device: string;
+  kind: "gpu" | "host";
+  count: number;
+  totalBytes: number;
+  terms: Record<TermName, Array<{ label: string; bytes: number }>>;
+}
+
 /** A resolved, prepared setup: everything but ctx and batch. */
 export interface Prepared {
   setup: Setup;
   run: PreparedRun;
+  profile: RuntimeProfile;
   gpu?: GpuRecord;
   vramBytes?: number;
 }
 
-const preparedCache = new Map<string, Prepared>();
+// Prepared setups keyed by the raw inputs as a tuple of nested maps (no string keys on the hot path).
+const preparedCache = tupleCache<Prepared>();
 /** A setup prepared on every catalog GPU (or why it cannot run there), in catalog order. */
-const comparisonCache = new Map<string, Array<Prepared | Error>>();
-/** The catalog generation the cache was filled under: registering custom models or GPUs changes what a name means. */
+const comparisonCache = tupleCache<Array<Prepared | Error>>();
+/** The catalog generation the caches were filled under: registering custom models or GPUs changes what a name means. */
 let preparedGeneration = -1;
 
 function checkSupport(s: Setup): void {
   const r = s.runtime;
   if (!r.quants.includes(s.quant.id)) fail("unsupported", `${r.name} does not run '${s.quant.id}' weights. Supported on ${r.name}: ${r.quants.join(", ")}.`);
-  if (!r.kvDtypes.includes(s.kv.id)) fail("unsupported", `${r.name} does not support a '${s.kv.id}' KV cache. Supported: ${r.kvDtypes.join(", ")}.`);
+  for (const kv of [s.kv, ...(s.kvV ? [s.kvV] : [])]) if (!r.kvDtypes.includes(kv.id)) fail("unsupported", `${r.name} does not support a '${kv.id}' KV cache. Supported: ${r.kvDtypes.join(", ")}.`);
   if (s.quant.id === "native" && !r.quants.includes(s.model.record.checkpoint.dtype === "fp32" ? "fp32" : s.model.record.checkpoint.dtype))
     fail("unsupported", `${r.name} cannot run ${s.model.record.name}'s native ${s.model.record.checkpoint.dtype} checkpoint.`);
-  const q = s.quant;
-  if (q.id === "mxfp4" && !s.model.arch.layers.some((l) => l.ffn.kind === "moe")) fail("unsupported", `MXFP4 here quantizes MoE experts only; ${s.model.record.name} has no experts. Use nvfp4, awq or a GGUF type.`);
+  if (s.quant.id === "mxfp4" && !s.model.arch.layers.some((l) => l.ffn.kind === "moe")) fail("unsupported", `MXFP4 here quantizes MoE experts only; ${s.model.record.name} has no experts. Use nvfp4, awq or a GGUF type.`);
+  const gpu = s.gpu;
+  if (gpu?.vendor === "Apple" && r.id !== "mlx" && r.id !== "llama.cpp" && r.id !== "ollama") fail("unsupported", `${r.name} does not run on Apple silicon; use mlx, llama.cpp or ollama.`);
+  if (r.id === "mlx" && gpu && gpu.vendor !== "Apple") fail("unsupported", `MLX runs only on Apple silicon; ${gpu.name} is not.`);
 }
 
-/** The cache key of a setup given by names; undefined for a model passed as an entry. */
-function setupKey(input: EstimateInput): string | undefined {
-  if (typeof input.model !== "string") return undefined;
-  // Custom models and GPUs can change what a name means: start afresh when they do.
+function keyOf(input: EstimateInput): unknown[] {
+  return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs];
+}
+
+/** Clears the caches when custom models or GPUs change what a name means. */
+function checkGeneration(): void {
   if (preparedGeneration !== catalogGeneration()) {
     preparedCache.clear();
     comparisonCache.clear();
     preparedGeneration = catalogGeneration();
   }
-  return `${input.model}|${input.quant}|${input.runtime}|${input.kvDtype}|${input.gpus}|${input.gpu}|${input.vramGiB}|${input.gpuUtil}|${input.cudaGraphs}|${input.batchedTokens}|${input.maxSeqs}|${input.flashAttention}|${input.engineVersion}|${input.speculativeTokens}`;
+}
+
+/** The engine settings of an input: its flags, with the explicit options winning. */
+function settingsOf(input: EstimateInput, runtime: Setup["runtime"]): EngineSettings {
+  const args = input.engineArgs != null && input.engineArgs.trim() !== "" ? parseEngineArgs(runtime.id, input.engineArgs) : undefined;
+  const st: EngineSettings = { ...(args?.settings ?? {}) };
+  if (input.gpuUtil != null) {
+    if (typeof input.gpuUtil !== "number" || !(input.gpuUtil > 0 && input.gpuUtil <= 1)) fail("invalid", `gpuUtil must be a fraction between 0 and 1, got ${input.gpuUtil}.`);
+    st.memoryFraction = input.gpuUtil;
+  }
+  if (input.speculativeTokens != null) st.speculativeTokens = input.speculativeTokens === 0 ? 0 : positiveInt("speculativeTokens", input.speculativeTokens, 64);
+  if (st.speculativeTokens && runtime.id !== "vllm") fail("invalid", `Speculative decoding is modelled for vLLM only, not ${runtime.name}.`);
+  return st;
 }
 
 /** Resolves names and prepares a setup (cached per distinct setup). */
 export function prepare(input: EstimateInput): Prepared {
-  const key = setupKey(input);
+  const key = typeof input.model === "string" ? keyOf(input) : undefined;
   if (key) {
+    checkGeneration();
     const hit = preparedCache.get(key);
     if (hit) return hit;
   }
-  const model = typeof input.model === "string" ? findModel(input.model) : input.model;
-  const quant = findQuant(input.quant ?? "native");
-  const runtime = findRuntime(input.runtime ?? "vllm");
-  const kv = findKvDtype(input.kvDtype ?? "auto");
-  const tp = positiveInt("gpus", input.gpus ?? 1, MAX_GPUS);
-  if (input.gpu != null && input.vramGiB != null) fail("invalid", "Give either a GPU or a memory size (vramGiB), not both.");
-  const gpu = input.gpu != null ? findGpu(input.gpu) : undefined;
-  let vramBytes = gpu?.memoryBytes;
-  if (input.vramGiB != null) {
-    if (typeof input.vramGiB !== "number" || !Number.isFinite(input.vramGiB) || input.vramGiB <= 0 || input.vramGiB > 100_000) fail("invalid", `vramGiB must be a positive number of GiB, got ${input.vramGiB}.`);
-    vramBytes = input.vramGiB * GiB;
-  }
-  if (input.gpuUtil != null && (typeof input.gpuUtil !== "number" || !(input.gpuUtil > 0 && input.gpuUtil <= 1))) fail("invalid", `gpuUtil must be a fraction between 0 and 1, got ${input.gpuUtil}.`);
-  const engineVersion = input.engineVersion != null ? parseEngineVersion(input.engineVersion) : undefined;
-  if (engineVersion && runtime.id !== "vllm") fail("invalid", `engineVersion is modelled for vLLM only, not ${runtime.name}.`);
-  const speculativeTokens = input.speculativeTokens != null && input.speculativeTokens !== 0 ? positiveInt("speculativeTokens", input.speculativeTokens, 64) : undefined;
-  if (speculativeTokens && runtime.id !== "vllm") fail("invalid", `speculativeTokens is modelled for vLLM only, not ${runtime.name}.`);
-  if (gpu?.unifiedMemory && runtime.id !== "mlx" && runtime.id !== "llama.cpp" && runtime.id !== "ollama" && gpu.vendor === "Apple")
-    fail("unsupported", `${runtime.name} does not run on Apple silicon; use mlx, llama.cpp or ollama.`);
-  if (runtime.id === "mlx" && gpu && gpu.vendor !== "Apple") fail("unsupported", `MLX runs only on Apple silicon; ${gpu.name} is not.`);
-  const setup: Setup = {
-    model,
-    quant,
-    kv,
-    runtime,
-    tp,
-    vramBytes,
-    gpuUtil: input.gpuUtil ?? undefined,
-    cudaGraphs: input.cudaGraphs,
-    batchedTokens: input.batchedTokens,
-    maxSeqs: input.maxSeqs,
-    flashAttention: input.flashAttention,
-    engineVersion,
-    speculativeTokens,
-  };
-  checkSupport(setup);
-  const run = PROFILES[runtime.id].prepare(setup);
-  const prepared: Prepared = { setup, run, gpu, vramBytes };
+  const prepared = prepareUncached(input);
   if (key) {
-    if (preparedCache.size > 5000) preparedCache.clear();
+    if (preparedCache.size() > 5000) preparedCache.clear();
     preparedCache.set(key, prepared);
   }
   return prepared;
 }
 
-function terms(weights: number, kv: number, state: number, act: number, overhead: number, host: number): Terms {
-  return { weightsBytes: weights, kvCacheBytes: kv, stateBytes: state, activationBytes: act, overheadBytes: overhead, totalBytes: weights + kv + state + act + overhead, hostBytes: host };
+function prepareUncached(input: EstimateInput): Prepared {
+  const model = typeof input.model === "string" ? findModel(input.model) : input.model;
+  const runtime = findRuntime(input.runtime ?? "vllm");
+  const settings = settingsOf(input, runtime);
+  const args = input.engineArgs != null && input.engineArgs.trim() !== "" ? parseEngineArgs(runtime.id, input.engineArgs) : undefined;
+  const quant = findQuant(input.quant ?? args?.quant ?? "native");
+  // One KV type (--kv-dtype, --kv-cache-dtype, OLLAMA_KV_CACHE_TYPE) sets K and V; llama.cpp's -ctk sets K alone.
+  const kv = findKvDtype(input.kvDtype ?? settings.kvCacheDtype ?? settings.kvCacheDtypeK ?? "auto");
+  const kOnly = input.kvDtype == null && settings.kvCacheDtype == null && settings.kvCacheDtypeK != null;
+  const kvV = settings.kvCacheDtypeV ? findKvDtype(settings.kvCacheDtypeV) : kOnly ? findKvDtype("fp16") : undefined;
+  const impliedGpus = settings.tensorParallel ?? (settings.tensorSplit ? settings.tensorSplit.length : undefined);
+  const tp = positiveInt("gpus", input.gpus ?? impliedGpus ?? 1, MAX_GPUS);
+  const gpu = input.gpu != null ? findGpu(input.gpu) : undefined;
+  let vramBytes = gpu?.memoryBytes;
+  if (input.vramGiB != null) {
+    if (typeof input.vramGiB !== "number" || !Number.isFinite(input.vramGiB) || input.vramGiB < 0.01 || input.vramGiB > 100_000) fail("invalid", `vramGiB must be a memory size between 0.01 and 100,000 GiB, got ${input.vramGiB}.`);
+    vramBytes = input.vramGiB * GiB;
+  }
+  const engineVersion = input.engineVersion != null && String(input.engineVersion).trim() !== "" ? parseEngineVersion(input.engineVersion, runtime.id) : undefined;
+  const setup: Setup = { model, quant, kv, kvV, runtime, tp, gpu, vramBytes, settings, engineVersion };
+  checkSupport(setup);
+  const profile = PROFILES[runtime.id];
+  const run = profile.prepare(setup);
+  return { setup, run, profile, gpu, vramBytes };
+}
+
+/** The workload of an input: explicit ctx and batch win; else what the engine's flags imply; else 4,096 tokens, 1 request. */
+export function workloadOf(input: EstimateInput, p: Prepared): { ctx: number; batch: number } {
+  const w = p.profile.workload(p.setup.settings);
+  return { ctx: positiveInt("ctx", input.ctx ?? w.ctx ?? 4096, MAX_CTX), batch: positiveInt("batch", input.batch ?? w.batch ?? 1, MAX_BATCH) };
+}
+
+function terms(weights: number, u: Usage, host: number): Terms {
+  return { weightsBytes: weights, kvCacheBytes: u.kvCache, stateBytes: u.state, activationBytes: u.activations, overheadBytes: u.overhead, totalBytes: weights + u.kvCache + u.state + u.activations + u.overhead, hostBytes: host };
 }
 
 /** Per-GPU required bytes at (ctx, batch), refusing a batch the engine cannot run (the total of `evaluate`, without building the estimate). */
@@ -190,6 +228,11 @@ export function fitsAt(p: Prepared, vram: number, ctx: number, batch: number): b
   return budgetedBytes(p, u) <= p.run.budget(vram) && required <= vram;
 }
 
+/** Bytes left under the engine's budget at (ctx, batch); negative is the deficit. */
+export function headroomAt(p: Prepared, vram: number, ctx: number, batch: number): number {
+  return p.run.budget(vram) - budgetedBytes(p, p.run.usage(ctx, batch));
+}
+
 /** Largest context (≤ the model's window) that fits at `batch`; 0 when none does. */
 export function maxContextOf(p: Prepared, vram: number, batch: number): number {
   const cap = Math.min(MAX_CTX, p.setup.model.record.contextWindow);
@@ -208,12 +251,13 @@ export function maxContextOf(p: Prepared, vram: number, batch: number): number {
 /** Largest number of concurrent requests of `ctx` tokens that fits; 0 when none does. */
 export function maxBatchOf(p: Prepared, vram: number, ctx: number): number {
   if (!fitsAt(p, vram, ctx, 1)) return 0;
-  if (fitsAt(p, vram, ctx, MAX_BATCH)) return MAX_BATCH;
+  const cap = Math.min(MAX_BATCH, p.run.maxBatch?.value ?? MAX_BATCH);
+  if (fitsAt(p, vram, ctx, cap)) return cap;
   let lo = 1;
   let hi = 2;
-  while (hi < MAX_BATCH && fitsAt(p, vram, ctx, hi)) {
+  while (hi < cap && fitsAt(p, vram, ctx, hi)) {
     lo = hi;
-    hi = Math.min(MAX_BATCH, hi * 2);
+    hi = Math.min(cap, hi * 2);
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
@@ -223,8 +267,16 @@ export function maxBatchOf(p: Prepared, vram: number, ctx: number): number {
   return lo;
 }
 
-function checkCtxBatch(input: EstimateInput): { ctx: number; batch: number } {
-  return { ctx: positiveInt("ctx", input.ctx ?? 4096, MAX_CTX), batch: positiveInt("batch", input.batch ?? 1, MAX_BATCH) };
+/**
+ * Requests of `ctx` tokens the setup holds at once, as one figure for every surface: the engine's own
+ * KV-pool ratio where it reports one (vLLM's "Maximum concurrency", SGLang's pool), capped by the
+ * sequences the engine runs (Ollama's single slot); for engines without a pool, the most that fit.
+ */
+export function concurrencyOf(p: Prepared, vram: number, ctx: number): number {
+  const cap = p.run.maxBatch?.value ?? Infinity;
+  const id = p.setup.runtime.id;
+  if (id === "vllm" || id === "sglang") return Math.min(p.run.capacity(vram, ctx).concurrency, cap);
+  return maxBatchOf(p, vram, ctx);
 }
 
 /** Evaluates a prepared setup at (ctx, batch): every term, and the fit when a GPU is known. */
@@ -232,9 +284,9 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
   const { setup, run } = p;
   if (run.maxBatch && batch > run.maxBatch.value) fail("unsupported", run.maxBatch.reason);
   const u = run.usage(ctx, batch);
-  const tp = setup.tp;
-  const per = terms(run.weightsPerGpu, u.kvCache, u.state, u.activations, u.overhead, run.hostBytes);
-  const total = terms(run.weightsTotal, u.kvCache * tp, u.state * tp, u.activations * tp, u.overhead * tp, run.hostBytes);
+  const host = run.hostBytes(ctx, batch);
+  const per = terms(run.weightsPerGpu, u, host);
+  const total = totalsOf(p, ctx, batch, host);
   const warnings: string[] = [];
   const window = setup.model.record.contextWindow;
   if (ctx > window) warnings.push(`ctx ${ctx.toLocaleString("en-US")} exceeds ${setup.model.record.name}'s documented context window of ${window.toLocaleString("en-US")} tokens; computed anyway.`);
@@ -245,31 +297,48 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
     kvDtype: setup.kv.id,
     ctx,
     batch,
-    gpus: tp,
+    gpus: setup.tp,
     ...total,
     perGpu: per,
+    engineSettings: run.settings,
+    gpuShare: total.weightsBytes + run.hostWeights > 0 ? total.weightsBytes / (total.weightsBytes + run.hostWeights) : 1,
     warnings,
   };
+  if (run.placement) {
+    out.gpuLayers = run.placement.gpuLayers;
+    out.cpuLayers = run.placement.cpuLayers;
+  }
+  if (withInverse) out.devices = run.breakdown(ctx, batch).devices.map((d) => ({ device: d.device, kind: d.kind, count: d.count, totalBytes: deviceBytes(d.terms), terms: Object.fromEntries(TERM_NAMES.map((k) => [k, d.terms[k].map((x) => ({ label: x.label, bytes: x.bytes }))])) as DeviceSummary["terms"] }));
   if (p.vramBytes !== undefined) {
     const v = p.vramBytes;
-    const budget = run.budget(v);
     const cap = run.capacity(v, ctx);
     out.gpu = p.gpu?.id;
     out.vramBytes = v;
-    out.budgetBytes = budget;
+    out.budgetBytes = run.budget(v);
     out.fits = fitsAt(p, v, ctx, batch);
-    out.headroomBytes = budget - budgetedBytes(p, u);
+    out.headroomBytes = out.budgetBytes - budgetedBytes(p, u);
+    if (run.kvPool) out.kvPoolBytes = run.kvPool(v, ctx);
     out.kvCapacityTokens = cap.tokens;
-    out.maxConcurrency = cap.concurrency;
+    out.maxConcurrency = concurrencyOf(p, v, ctx);
     if (withInverse) out.maxContext = maxContextOf(p, v, batch);
   }
   return out;
 }
 
+/** Totals over every GPU: identical tensor-parallel ranks multiply; a layer split adds its devices. */
+function totalsOf(p: Prepared, ctx: number, batch: number, host: number): Terms {
+  const tp = p.setup.tp;
+  if (tp === 1) return terms(p.run.weightsPerGpu, p.run.usage(ctx, batch), host);
+  const gpus = p.run.breakdown(ctx, batch).devices.filter((d) => d.kind === "gpu");
+  const sum = (k: TermName) => gpus.reduce((s, d) => s + d.count * termBytes(d.terms[k]), 0);
+  return terms(sum("weights"), { kvCache: sum("kvCache"), state: sum("state"), activations: sum("activations"), overhead: sum("overhead") }, host);
+}
+
 /** Full estimate for one setup: resolves names, validates input, never throws anything but FitError. */
 export function estimate(input: EstimateInput): Estimate {
-  const { ctx, batch } = checkCtxBatch(input);
-  return evaluate(prepare(input), ctx, batch);
+  const p = prepare(input);
+  const { ctx, batch } = workloadOf(input, p);
+  return evaluate(p, ctx, batch);
 }
 
 export type Status = "Fits" | "Tight" | "OOM";
@@ -281,11 +350,33 @@ export function statusOf(e: Estimate): Status {
   return e.headroomBytes < TIGHT_SHARE * e.budgetBytes ? "Tight" : "Fits";
 }
 
+/** The status at (ctx, batch) without building an estimate. */
+export function statusAt(p: Prepared, ctx: number, batch: number): Status {
+  if (p.vramBytes === undefined) fail("invalid", "A GPU is needed to judge the fit.");
+  if (p.run.maxBatch && batch > p.run.maxBatch.value) fail("unsupported", p.run.maxBatch.reason);
+  if (!fitsAt(p, p.vramBytes, ctx, batch)) return "OOM";
+  return headroomAt(p, p.vramBytes, ctx, batch) < TIGHT_SHARE * p.run.budget(p.vramBytes) ? "Tight" : "Fits";
+}
+
+export type ExplainKey = TermName | "host";
+
+/** The substituted formula behind each term of the fullest GPU, and of the host, read from the breakdown. */
+export function explainOf(p: Prepared, ctx: number, batch: number): Record<ExplainKey, string> {
+  const bd: Breakdown = p.run.breakdown(ctx, batch);
+  const gpu = bd.devices.find((d) => d.kind === "gpu")!;
+  const hostDev = bd.devices.find((d) => d.kind === "host");
+  const empty: Record<TermName, string> = { weights: "no weights", kvCache: "no attention layers: no KV cache", state: "no recurrent layers: no state", activations: "no activation buffers", overhead: "no overhead" };
+  const out = Object.fromEntries(TERM_NAMES.map((k) => [k, renderTerm(gpu.terms[k], empty[k])])) as Record<ExplainKey, string>;
+  if (p.vramBytes !== undefined && p.run.budgetText) out.kvCache += `; ${p.run.budgetText(p.vramBytes)}`;
+  out.host = hostDev && deviceBytes(hostDev.terms) > 0 ? TERM_NAMES.filter((k) => hostDev.terms[k].length).map((k) => renderTerm(hostDev.terms[k], "")).join(" + ") : `${p.setup.runtime.name} keeps no model state in system RAM (0 B)`;
+  return out;
+}
+
 /** The substituted formula behind each term of an estimate. */
-export function explain(input: EstimateInput): Record<TermName, string> {
-  const { ctx, batch } = checkCtxBatch(input);
+export function explain(input: EstimateInput): Record<ExplainKey, string> {
   const p = prepare(input);
-  return p.run.explain(ctx, batch, p.vramBytes);
+  const { ctx, batch } = workloadOf(input, p);
+  return explainOf(p, ctx, batch);
 }
 
 /** Notes the engine profile attaches to a setup (defaults assumed, caveats). */
@@ -300,21 +391,22 @@ function needGpu(p: Prepared): number {
 
 /** Largest context that fits at a batch size (capped at the model's window). */
 export function maxContext(input: EstimateInput): number {
-  const { batch } = checkCtxBatch(input);
   const p = prepare(input);
+  const { batch } = workloadOf(input, p);
   return maxContextOf(p, needGpu(p), batch);
 }
 
 /** Largest number of concurrent requests of ctx tokens that fits. */
 export function maxBatch(input: EstimateInput): number {
-  const { ctx } = checkCtxBatch(input);
   const p = prepare(input);
+  const { ctx } = workloadOf(input, p);
   return maxBatchOf(p, needGpu(p), ctx);
 }
 
 /** Fewest GPUs of the given kind that fit, honouring the engine's tensor-parallel rules. */
 export function minGpus(input: EstimateInput, limit = 64): number {
-  const { ctx, batch } = checkCtxBatch(input);
+  const first = prepare({ ...input, gpus: 1 });
+  const { ctx, batch } = workloadOf(input, first);
   for (let n = 1; n <= limit; n++) {
     try {
       const p = prepare({ ...input, gpus: n });
@@ -348,8 +440,9 @@ export const COMPUTE_EFFICIENCY = 0.5;
  * dense FLOPs over peak compute.
  */
 export function speed(input: EstimateInput): Speed {
-  const { ctx, batch } = checkCtxBatch(input);
-  return speedOf(prepare(input), ctx, batch);
+  const p = prepare(input);
+  const { ctx, batch } = workloadOf(input, p);
+  return speedOf(p, ctx, batch);
 }
 
 /** What speed needs from a model, independent of ctx and batch. */
@@ -399,12 +492,12 @@ export function speedOf(p: Prepared, ctx: number, batch: number): Speed {
 
 /** Every catalog GPU for one setup, like a GPU comparison table. */
 export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Array<{ gpu: GpuRecord; estimate?: Estimate; status?: Status; tokensPerSecond?: number; error?: string }> {
-  const { ctx, batch } = checkCtxBatch(input);
   // Bad names and unsupported combinations fail here, once; only GPU-specific limits become per-row errors.
-  prepare(input);
+  const base = prepare(input);
+  const { ctx, batch } = workloadOf(input, base);
   const gpus = catalog().gpus;
   // One lookup per comparison instead of one per GPU: the setup on every GPU, prepared once.
-  const key = setupKey(input);
+  const key = typeof input.model === "string" ? keyOf(input) : undefined;
   let row = key ? comparisonCache.get(key) : undefined;
   if (!row) {
     row = gpus.map((gpu) => {
@@ -415,7 +508,7 @@ export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Arra
       }
     });
     if (key) {
-      if (comparisonCache.size > 500) comparisonCache.clear();
+      if (comparisonCache.size() > 500) comparisonCache.clear();
       comparisonCache.set(key, row);
     }
   }

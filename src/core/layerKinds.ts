@@ -52,10 +52,33 @@ export interface StateDtypes {
   ssmBytes: number;
 }
 
-/** Engine rules for how many tokens a windowed layer holds for one sequence. */
-export interface WindowRule {
-  /** Extra tokens a sliding/chunked layer keeps beyond its window (one scheduler step, a ubatch). */
-  extraTokens: number;
+/**
+ * How an engine holds one request's cache, as data: the layer kind turns it
+ * into tokens and pages (tokensHeld), so adding an engine adds a rule and
+ * adding a layer kind adds one case here, never a loop in a profile.
+ */
+export interface CacheRule {
+  /** Tokens are held in blocks (vLLM pages) or cells (llama.cpp) of this many; 1 = exact. */
+  pad: number;
+  /** Tokens a windowed layer keeps beyond its window: vLLM's scheduler step (W - 1 + T), llama.cpp's ubatch (W + n_ubatch), or 0. */
+  windowExtra: number;
+  /** Whole blocks a windowed layer keeps beyond those tokens (vLLM: one, as the window need not start on a block boundary). */
+  windowExtraBlocks: number;
+  /** State pages one request holds per recurrent layer: 1, plus one per speculative token, plus one more in vLLM's prefix-caching "align" mode. */
+  statePages: number;
+}
+
+/** The kinds of layer that cache tokens; windowed kinds carry their window (sliding window or attention chunk). */
+export type KvKind = "full" | "sliding" | "chunked" | "mla";
+
+const padTokens = (x: number, m: number) => Math.ceil(x / m) * m;
+
+/** Tokens one request of `ctx` tokens holds in a layer of this kind under an engine's rule. */
+export function tokensHeld(kind: KvKind, window: number | null, ctx: number, rule: CacheRule): number {
+  const full = padTokens(ctx, rule.pad);
+  if (kind === "full" || kind === "mla" || window === null) return full;
+  const windowed = padTokens(Math.min(window + rule.windowExtra, ctx), rule.pad) + rule.windowExtraBlocks * rule.pad;
+  return Math.min(full, windowed);
 }
 
 /** A parameter tensor of a mixer: the role decides how quant formats treat it. */
@@ -188,21 +211,6 @@ export function stateElements(m: Mixer): { conv: number; ssm: number } {
 export function stateBytesPerSeq(m: Mixer, d: StateDtypes): number {
   const e = stateElements(m);
   return e.conv * d.convBytes + e.ssm * d.ssmBytes;
-}
-
-/** Tokens of one sequence of `ctx` tokens that this layer's cache holds. */
-export function tokensHeld(m: Mixer, ctx: number, rule: WindowRule): number {
-  switch (m.kind) {
-    case "sliding":
-      return Math.min(ctx, m.window + rule.extraTokens);
-    case "chunked":
-      return Math.min(ctx, m.chunk + rule.extraTokens);
-    case "full":
-    case "mla":
-      return ctx;
-    default:
-      return 0;
-  }
 }
 
 /** True for mixers with a fixed per-sequence recurrent state. */

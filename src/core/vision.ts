@@ -117,3 +117,10 @@ export function visionParams(modelType: string, vc: Json, textHidden: number, co
       return fail("unsupported", `Vision tower of model_type '${modelType}' is not supported; remove vision_config to size the text model only.`);
   }
 }
+
+/** Depth and hidden width of the vision tower described by `vc`, when it states them. */
+export function visionTower(vc: Json): { layers: number; hidden: number } | undefined {
+  const hidden = n(vc, "hidden_size", "embed_dim", "vt_hidden_size");
+  const layers = n(vc, "depth", "num_hidden_layers", "vt_num_hidden_layers");
+  return hidden && layers ? { layers, hidden } : undefined;
+}

@@ -1,5 +1,6 @@
 // Weight bytes of a model under a quant format, per tensor group, with the
 // parts engines place specially (input embeddings, output head, replicated tensors).
+import { f, part, sized, type Part } from "./breakdown";
 import type { ModelEntry } from "./catalog";
 import { tensorBitsFn, type QuantFormat } from "./quant";
 import { modelTensors, type TensorGroup } from "./weights";
@@ -13,6 +14,12 @@ export interface WeightBytes {
   replicated: number;
   /** Effective bits per weight over all tensors. */
   bitsPerWeight: number;
+  /** Bytes of each repeating block (index = layer), for engines that place layers on devices. */
+  perLayer: number[];
+  /** Routed-expert bytes of each block (part of perLayer), for expert offload. */
+  perLayerExperts: number[];
+  /** The output layer as llama.cpp places it: the output head (or the tied embedding's copy) and the final norm. */
+  outputLayer: number;
 }
 
 const REPLICATED_ROLES = new Set(["ffn_gate_inp", "mla_q_a", "mla_kv_a"]);
@@ -44,6 +51,10 @@ function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean):
   let tokenEmbd = 0;
   let output = 0;
   let replicated = 0;
+  let finalNorm = 0;
+  const blocks = m.arch.layers.length;
+  const perLayer = new Array<number>(blocks).fill(0);
+  const perLayerExperts = new Array<number>(blocks).fill(0);
   for (const t of modelTensors(m.arch, { includeMtp })) {
     const b = (t.params * bits(t)) / 8;
     byGroup[t.group] += b;
@@ -52,8 +63,19 @@ function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean):
     if (t.role === "token_embd") tokenEmbd = b;
     if (t.role === "output") output = b;
     if (t.oneDim || REPLICATED_ROLES.has(t.role)) replicated += b;
+    if (t.layer >= 0 && t.layer < blocks && t.group !== "mtp") {
+      perLayer[t.layer] += b;
+      if (t.group === "experts") perLayerExperts[t.layer] += b;
+    } else if (t.layer === -1 && t.role === "norm") finalNorm += b;
   }
   // A tied model serves its output head from the embedding matrix.
   if (m.arch.tiedEmbeddings) output = tokenEmbd;
-  return { total, byGroup, tokenEmbd, output, replicated, bitsPerWeight: (total * 8) / params };
+  return { total, byGroup, tokenEmbd, output, replicated, bitsPerWeight: (total * 8) / params, perLayer, perLayerExperts, outputLayer: output + finalNorm };
+}
+
+/** Weights on each of `tp` tensor-parallel GPUs as parts: the sharded tensors' share and the replicated ones. */
+export function shardedWeights(wb: WeightBytes, quant: string, tp: number): Part[] {
+  const label = `${quant} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)`;
+  if (tp === 1) return [sized(label, wb.total)];
+  return [part(`${label}, sharded`, f(wb.total - wb.replicated, "B"), f(1 / tp, `of ${tp} GPUs`)), sized("replicated on every GPU (norms, routers, MLA down-projections)", wb.replicated)];
 }

@@ -4,7 +4,7 @@
 import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
-import { evaluate, explain, maxBatchOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type Status } from "../core/estimate";
+import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
 import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
 import type { TermName } from "../core/runtimeProfile";
 import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
@@ -47,7 +47,7 @@ export const CONTEXT_PRESETS = [4096, 8192, 16384, 32768, 65536, 131072, 262144,
 
 /** One stacked-bar segment. */
 export interface TermShare {
-  term: Exclude<TermName, "host">;
+  term: TermName;
   label: string;
   bytes: number;
 }
@@ -76,7 +76,7 @@ export interface CalcError {
   error: string;
 }
 
-export const TERM_LABELS: Record<TermName, string> = {
+export const TERM_LABELS: Record<ExplainKey, string> = {
   weights: "Weights",
   kvCache: "KV cache",
   state: "State (linear attention / SSM)",
@@ -125,7 +125,7 @@ export function calculate(s: CalcState): CalcResult | CalcError {
     const e = evaluate(p, s.ctx, s.batch, false);
     const vram = p.vramBytes as number;
     const t = e.perGpu;
-    const ex = explain({ ...input(s), ctx: s.ctx, batch: s.batch });
+    const ex = explainOf(p, s.ctx, s.batch);
     const terms: TermShare[] = [
       { term: "weights", label: TERM_LABELS.weights, bytes: t.weightsBytes },
       { term: "kvCache", label: TERM_LABELS.kvCache, bytes: t.kvCacheBytes },
@@ -144,10 +144,10 @@ export function calculate(s: CalcState): CalcResult | CalcError {
       headroomBytes: e.headroomBytes as number,
       hostBytes: t.hostBytes,
       maxContext: maxContextOf(p, vram, s.batch),
-      maxConcurrency: maxBatchOf(p, vram, s.ctx),
+      maxConcurrency: concurrencyOf(p, vram, s.ctx),
       tokensPerSecond: speedOf(p, s.ctx, s.batch).aggregate,
       terms,
-      explain: (Object.keys(ex) as TermName[]).map((k) => ({ label: TERM_LABELS[k], formula: ex[k] })),
+      explain: (Object.keys(ex) as ExplainKey[]).map((k) => ({ label: TERM_LABELS[k], formula: ex[k] })),
       notes: setupNotes(input(s)),
       warnings: e.warnings,
     };

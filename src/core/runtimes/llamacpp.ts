@@ -1,114 +1,325 @@
-// llama.cpp (llama-server): per-device buffers — model (input embeddings stay
-// on the host), KV (PAD(ctx, 256) cells per slot; SWA layers hold
-// PAD(window + n_ubatch, 256)), recurrent state in F32, the compute buffer
-// (peak of logits, attention scratch and FFN scratch) and the CUDA context.
-import { cacheLayout } from "../cacheLayout";
+// llama.cpp (llama-server): per-device buffers, with layers placed on devices
+// as llama.cpp places them (-ngl, -ts, --n-cpu-moe): model weights (input
+// embeddings stay on the host), KV cells of each layer on its layer's device
+// (PAD(ctx, 256) cells per slot; SWA layers hold PAD(window + n_ubatch, 256)),
+// recurrent state in F32, a compute buffer per GPU (the largest of logits,
+// attention scratch and FFN scratch), a pinned host compute buffer when any
+// layer or tensor stays on the CPU, and the CUDA context per GPU.
+// Sources: docs/research/engine-facts.md §2 and the llama.cpp source notes.
+import { f, noTerms, part, sized, type Breakdown, type DeviceUse, type Part } from "../breakdown";
 import { fail } from "../errors";
-import { b, n } from "../explainFormat";
+import { b } from "../explainFormat";
+import { findKvDtype } from "../catalog";
+import { kvBytesPerToken, stateElements, hasState, tokensHeld, type CacheRule, type KvKind } from "../layerKinds";
+import { defaultsOf } from "../runtimeDefaults";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { weightBytes } from "../weightBytes";
-
-interface LlamaDefaults {
-  nUbatch: number;
-  ctxPad: number;
-  flashAttention: boolean;
-  graphOverheadBytes: number;
-  cudaContextBytes: number;
-}
+import { compareBuild } from "../engineVersion";
 
 const pad = (x: number, m: number) => Math.ceil(x / m) * m;
 
+/** What one block caches, per token and per sequence, on whichever device holds it. */
+interface BlockCache {
+  kind: KvKind | null;
+  window: number | null;
+  /** KV bytes per cached token (K and V at their types). */
+  kvPerToken: number;
+  /** Recurrent state bytes per sequence (F32 conv + SSM). */
+  state: number;
+}
+
+/** Options an engine built on llama.cpp (Ollama) sets for it. */
+export interface LlamaCppHost {
+  engine: string;
+  /** The vision projector is loaded on GPU 0 (Ollama loads it for vision models; llama-server with --mmproj). */
+  withProjector: boolean;
+  extraNotes: string[];
+  /** n_ubatch the engine picks from the context of all slots (Ollama's automatic num_batch); absent = -ub or 512. */
+  ubatch?: (ctxAllSlots: number) => number;
+}
+
+/** The device each block (and the output layer) lands on: "cpu" or a GPU index. */
+export interface Placement {
+  /** Device of block i (length n_layer), -1 = CPU. */
+  blockDevice: number[];
+  /** Device of the output layer, -1 = CPU. */
+  outputDevice: number;
+  /** Blocks whose routed experts stay on the CPU (--n-cpu-moe, -ot exps=CPU). */
+  cpuExperts: boolean[];
+  gpuLayers: number;
+  cpuLayers: number;
+}
+
 /**
- * Prepares a llama.cpp run; `extraOverhead` lets Ollama add the memory it keeps free.
- * The vision projector lives in a separate mmproj file that llama-server loads only with
- * --mmproj; Ollama loads it for vision models (`withProjector`).
+ * llama.cpp's placement (src/llama-model.cpp, load_tensors): -ngl N counts the output layer, so
+ * the GPUs hold the output layer and the last N − 1 blocks; offloaded layer k of A goes to the
+ * first GPU whose cumulative -ts share exceeds k / A (equal shares when -ts is not given);
+ * --n-cpu-moe N keeps the experts of the first N blocks on the CPU.
  */
-export function prepareLlamaCpp(s: Setup, engine = "llama.cpp", extraOverhead = 0, withProjector = false): PreparedRun {
-  const d = s.runtime.defaults as unknown as LlamaDefaults;
+export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], expertLayers: boolean[]): Placement {
+  const offloadable = nLayer + 1;
+  const ngl = Math.min(s.gpuLayers ?? offloadable, offloadable);
+  const start = offloadable - ngl;
+  const split = s.tensorSplit ? s.tensorSplit.slice(0, gpus) : new Array<number>(gpus).fill(1);
+  while (split.length < gpus) split.push(0);
+  const sum = split.reduce((x, y) => x + y, 0);
+  const cum: number[] = [];
+  let acc = 0;
+  for (const w of split) cum.push((acc += w) / sum);
+  const deviceOf = (i: number): number => {
+    if (i < start) return -1;
+    const k = (i - start) / ngl;
+    const d = cum.findIndex((c) => c > k);
+    return d < 0 ? gpus - 1 : d;
+  };
+  const blockDevice = Array.from({ length: nLayer }, (_, i) => deviceOf(i));
+  const cpuMoe = Math.min(s.cpuMoeLayers ?? 0, nLayer);
+  const cpuExperts = expertLayers.map((has, i) => has && (i < cpuMoe || blockDevice[i] < 0));
+  return { blockDevice, outputDevice: deviceOf(nLayer), cpuExperts, gpuLayers: ngl, cpuLayers: offloadable - ngl };
+}
+
+/** Prepares a llama.cpp run (also the base of Ollama's profile). */
+export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.cpp", withProjector: false, extraNotes: [] }): PreparedRun {
+  const d = defaultsOf(s.runtime, "llama.cpp");
+  const st = s.settings;
+  const engine = host.engine;
   const a = s.model.arch;
-  const fa = s.flashAttention ?? d.flashAttention;
-  const ub = s.batchedTokens ?? d.nUbatch;
-  const kBytes = s.kv.id === "auto" ? 2 : s.kv.bytes(2);
-  if (s.kv.blockQuantized && !fa) fail("unsupported", `${engine} needs flash attention for a quantized V cache (${s.kv.id}); turn flash attention on or use fp16 KV.`);
-  const layout = cacheLayout(a, kBytes, 1, { convBytes: 4, ssmBytes: 4 }, kBytes);
+  if (st.splitMode === "row") fail("unsupported", `${engine} -sm row is not modelled (it was removed from the CUDA backend in July 2026); use -sm layer.`);
+  const gpus = st.splitMode === "none" ? 1 : s.tp;
+  const ubFixed = Math.min(st.ubatch ?? d.nUbatch, st.batch ?? d.nBatch);
+  const ubOf = (ctx: number, n: number) => (st.ubatch === undefined && host.ubatch ? host.ubatch(ctx * n) : ubFixed);
+  const kType = s.kv.id === "auto" ? findKvDtype("fp16") : s.kv;
+  const vType = s.kvV ?? kType;
+  // A quantized V cache needs flash attention (llama_init_from_model turns "auto" into "on" for it).
+  if (vType.blockQuantized && st.flashAttention === false) fail("unsupported", `${engine} needs flash attention for a quantized V cache (${vType.id}); turn flash attention on or use an f16 V cache.`);
+  const fa = st.flashAttention ?? (vType.blockQuantized ? true : d.flashAttention);
+  // Since llama.cpp PR #23861 (about build b9400, June 2026) llama-server reserves logits for
+  // n_parallel rows only; older builds and llama-cli reserve a whole ubatch of them.
+  const serverOutputs = s.engineVersion === undefined || compareBuild(s.engineVersion, 9400) >= 0;
+
+  // Per-block caches at the K/V types.
+  const kB = kType.bytes(2);
+  const vB = vType.bytes(2);
+  const blocks: BlockCache[] = a.layers.map((l) => {
+    let kind: KvKind | null = null;
+    let window: number | null = null;
+    let kvPerToken = 0;
+    let state = 0;
+    for (const m of l.mixers) {
+      if (m.kind === "full" || m.kind === "sliding" || m.kind === "chunked") {
+        kind = m.kind;
+        window = m.kind === "sliding" ? m.window : m.kind === "chunked" ? m.chunk : null;
+        kvPerToken += m.kvHeads * (m.headDimK * kB + m.headDimV * vB);
+      } else if (m.kind === "mla") {
+        kind = "mla";
+        kvPerToken += kvBytesPerToken(m, kB);
+      } else if (hasState(m)) {
+        const e = stateElements(m);
+        state += (e.conv + e.ssm) * 4;
+      }
+    }
+    return { kind, window, kvPerToken, state };
+  });
+  const ruleOf = (ub: number): CacheRule => ({ pad: d.ctxPad, windowExtra: ub, windowExtraBlocks: 0, statePages: 1 });
+  const cells = (c: BlockCache, ctx: number, ub: number) => (c.kind === null ? 0 : tokensHeld(c.kind, c.window, ctx, ruleOf(ub)));
+
+  // Weights and where they go.
   const wb = weightBytes(s.model, s.quant);
-  // Input embeddings stay in host memory; a tied model copies them to the GPU as its output layer.
-  const projector = withProjector ? 0 : wb.byGroup.vision;
-  const gpuWeights = wb.total - projector - wb.tokenEmbd + (a.tiedEmbeddings ? wb.tokenEmbd : 0);
-  const N = s.tp;
-  // Layer split (-sm layer): repeating layers divide over GPUs; the output layer sits on the last one.
-  const weightsPerGpu = N === 1 ? gpuWeights : (gpuWeights - wb.output) / N + wb.output;
+  const projector = host.withProjector || st.mmproj ? wb.byGroup.vision : 0;
+  const place = placeLayers(a.layers.length, gpus, st, wb.perLayerExperts.map((x) => x > 0));
+  const gpuIds = Array.from({ length: gpus }, (_, i) => i);
+  const onDevice = (dev: number) => a.layers.map((_, i) => i).filter((i) => place.blockDevice[i] === dev);
   const heads = a.attentionHeads;
   const moe = a.layers.find((l) => l.ffn.kind === "moe")?.ffn;
-  const attnMixer = a.layers.find((l) => l.mixers.some((m) => "headDimV" in m))?.mixers.find((m) => "headDimV" in m) as { heads: number; headDimV: number } | undefined;
+  const attnMixer = a.layers.flatMap((l) => l.mixers).find((m) => "headDimV" in m) as { heads: number; headDimV: number } | undefined;
   const kqvWidth = attnMixer ? attnMixer.heads * attnMixer.headDimV : a.hidden;
   const ffnWidth = moe && moe.kind === "moe" ? moe.topK * (2 * moe.expertIntermediate) + moe.experts : 2 * a.maxIntermediate;
+  const anyKv = blocks.some((c) => c.kind !== null);
+  const anyHostTensor = place.cpuLayers > 0 || place.cpuExperts.some(Boolean) || st.noKvOffload === true;
 
-  const cellsPerSeq = (ctx: number) => pad(ctx, d.ctxPad);
-  const kvBytes = (ctx: number, batch: number) => {
-    let total = 0;
-    for (const g of layout.kvGroups) {
-      const cells = g.window === null ? cellsPerSeq(ctx) : Math.min(cellsPerSeq(ctx), pad(g.window + ub, d.ctxPad));
-      total += batch * cells * g.layers * g.bytesPerTokenPerLayer;
+  interface DeviceFixed {
+    weights: Part[];
+    blocks: number[];
+    output: boolean;
+  }
+  const gpuFixed: DeviceFixed[] = gpuIds.map((dev) => {
+    const mine = onDevice(dev);
+    const weights: Part[] = [];
+    const blockBytes = mine.reduce((sum, i) => sum + wb.perLayer[i] - (place.cpuExperts[i] ? wb.perLayerExperts[i] : 0), 0);
+    if (mine.length) weights.push(sized(`${mine.length} of ${a.layers.length} blocks${mine.some((i) => place.cpuExperts[i]) ? " (experts of some on the CPU)" : ""}`, blockBytes));
+    const output = place.outputDevice === dev;
+    if (output) weights.push(sized(a.tiedEmbeddings ? "output layer (a copy of the tied embedding matrix)" : "output layer", wb.outputLayer));
+    if (dev === 0 && projector > 0) weights.push(sized("vision projector (mmproj)", projector));
+    return { weights, blocks: mine, output };
+  });
+  const cpuBlocks = onDevice(-1);
+  const hostWeights: Part[] = [sized("input embeddings (token_embd stays on the host)", wb.tokenEmbd)];
+  if (cpuBlocks.length) hostWeights.push(sized(`${cpuBlocks.length} blocks kept on the CPU`, cpuBlocks.reduce((sum, i) => sum + wb.perLayer[i], 0)));
+  const cpuExpertBytes = a.layers.reduce((sum, _, i) => sum + (place.cpuExperts[i] && place.blockDevice[i] >= 0 ? wb.perLayerExperts[i] : 0), 0);
+  if (cpuExpertBytes > 0) hostWeights.push(sized("routed experts kept on the CPU", cpuExpertBytes));
+  if (place.outputDevice < 0) hostWeights.push(sized("output layer kept on the CPU", wb.outputLayer));
+  if (projector > 0 && gpus === 0) hostWeights.push(sized("vision projector", projector));
+
+  const kvOf = (idx: number[], ctx: number, n: number): Part[] => {
+    const ub = ubOf(ctx, n);
+    const groups = new Map<string, { layers: number; tokens: number; perToken: number; label: string }>();
+    for (const i of idx) {
+      const c = blocks[i];
+      if (c.kind === null) continue;
+      const t = cells(c, ctx, ub);
+      const key = `${c.kind}|${c.window}|${c.kvPerToken}`;
+      const g = groups.get(key);
+      if (g) g.layers++;
+      else groups.set(key, { layers: 1, tokens: t, perToken: c.kvPerToken, label: c.window === null ? (c.kind === "mla" ? "MLA latent layers" : "full-attention layers") : `sliding-window layers (window ${c.window.toLocaleString("en-US")})` });
     }
-    return total;
+    return [...groups.values()].map((g) => part(g.label, f(n, "slots"), f(g.layers, "layers"), f(g.tokens, "cells"), f(g.perToken, "B/cell")));
   };
-  const compute = (ctx: number, batch: number) => {
-    const tokens = Math.min(ub, cellsPerSeq(ctx) * batch);
-    const nkv = cellsPerSeq(ctx);
-    const logits = a.vocab * tokens * 4;
-    // Without FA the graph keeps the KQ mask in F32 (llama-graph.cpp: self_kq_mask is GGML_TYPE_F32 and is
-    // cast to F16 only `cparams.flash_attn ? ggml_cast(...) : self_kq_mask`). The mask is a graph input read
-    // by every layer, so it is live at the attention peak, together with the F32 KQ scores
-    // [n_kv, n_tokens, n_head] (softmax runs in place), the KQV product [n_head × head_dim_v, n_tokens]
-    // allocated while KQ is still read, and the residual stream [n_embd, n_tokens] that is added after
-    // attention (ggml-alloc frees a tensor only after its last consumer).
-    // Checked on fedora-copr/logdetective#106 (Mistral 7B, FA off): 2084 → 2132 MiB vs 2144 at 32K.
-    const attn = layout.kvLayers ? (fa ? nkv * tokens * 2 : nkv * tokens * heads * 4 + nkv * tokens * 4 + tokens * (kqvWidth + a.hidden) * 4) : 0;
-    const ffn = tokens * (ffnWidth + 2 * a.hidden) * 4;
-    return { total: Math.max(logits, attn, ffn) + d.graphOverheadBytes, logits, attn, ffn, tokens, nkv };
+  const stateOf = (idx: number[], n: number): Part[] => {
+    const st2 = idx.filter((i) => blocks[i].state > 0);
+    if (!st2.length) return [];
+    return [part(`${st2.length} recurrent layers' F32 state`, f(n, "slots"), f(st2.reduce((sum, i) => sum + blocks[i].state, 0), "B"))];
   };
-  const overhead = d.cudaContextBytes + extraOverhead;
-  const hostOutput = (batch: number) => (a.vocab + a.hidden) * batch * 4;
+  const kvBytesOf = (idx: number[], ctx: number, n: number) => {
+    const ub = ubOf(ctx, n);
+    return idx.reduce((sum, i) => sum + n * cells(blocks[i], ctx, ub) * blocks[i].kvPerToken, 0);
+  };
+  const stateBytesOf = (idx: number[], n: number) => idx.reduce((sum, i) => sum + n * blocks[i].state, 0);
+
+  /** The compute buffer of one GPU: the largest of logits (on the output device), attention and FFN scratch. */
+  const compute = (ctx: number, n: number, output: boolean): Part[] => {
+    const nkv = pad(ctx, d.ctxPad);
+    const tokens = Math.min(ubOf(ctx, n), nkv * n);
+    const logitRows = serverOutputs ? Math.min(tokens, n) : tokens;
+    const candidates: Array<{ name: string; parts: Part[] }> = [];
+    if (output) candidates.push({ name: "logits", parts: [part("logits", f(a.vocab, "vocab"), f(logitRows, "rows"), f(4, "B"))] });
+    if (anyKv)
+      candidates.push(
+        fa
+          ? { name: "attention", parts: [part("F16 attention mask (flash attention)", f(nkv, "cells"), f(tokens, "tokens"), f(2, "B"))] }
+          : {
+              // Without FA the graph keeps the F32 KQ mask, the F32 scores [n_kv, n_tokens, n_head], KQV and the
+              // residual live at the attention peak (llama-graph.cpp: self_kq_mask is F32 and is cast only with FA).
+              name: "attention",
+              parts: [
+                part("F32 attention scores", f(nkv, "cells"), f(tokens, "tokens"), f(heads, "heads"), f(4, "B")),
+                part("F32 attention mask", f(nkv, "cells"), f(tokens, "tokens"), f(4, "B")),
+                part("attention output and residual", f(tokens, "tokens"), f(kqvWidth + a.hidden, "values"), f(4, "B")),
+              ],
+            },
+      );
+    candidates.push({ name: "FFN", parts: [part("FFN scratch", f(tokens, "tokens"), f(ffnWidth + 2 * a.hidden, "values"), f(4, "B"))] });
+    const total = (c: { parts: Part[] }) => c.parts.reduce((sum, p) => sum + p.bytes, 0);
+    const largest = candidates.reduce((x, y) => (total(y) > total(x) ? y : x));
+    const others = candidates.filter((c) => c !== largest).map((c) => `${c.name} ${b(total(c))}`);
+    return [...largest.parts.map((p) => ({ ...p, label: `compute buffer, ${p.label}${others.length ? ` (larger than ${others.join(", ")})` : ""}` })), sized("graph and scheduler overhead", d.graphOverheadBytes)];
+  };
+  const computeBytes = (ctx: number, n: number, output: boolean) => compute(ctx, n, output).reduce((sum, p) => sum + p.bytes, 0);
+  const hostCompute = (ctx: number, n: number): Part[] => (anyHostTensor ? [part("pinned host compute buffer (F32 mask for the CPU side)", f(pad(ctx, d.ctxPad) * n, "cells"), f(Math.min(ubOf(ctx, n), pad(ctx, d.ctxPad) * n), "tokens"), f(4, "B"))] : []);
+  const hostOutput = (n: number) => part("output buffer", f(a.vocab + a.hidden, "values"), f(n, "slots"), f(4, "B"));
+
+  const gpuWeightBytes = gpuFixed.map((g) => g.weights.reduce((sum, p) => sum + p.bytes, 0));
+  const totalOf = (dev: number, ctx: number, n: number) => {
+    const g = gpuFixed[dev];
+    const kvIdx = st.noKvOffload ? [] : g.blocks;
+    return gpuWeightBytes[dev] + kvBytesOf(kvIdx, ctx, n) + stateBytesOf(kvIdx, n) + computeBytes(ctx, n, g.output) + d.cudaContextBytes;
+  };
+  const fullest = (ctx: number, n: number) => {
+    let best = 0;
+    for (let dev = 1; dev < gpus; dev++) if (totalOf(dev, ctx, n) > totalOf(best, ctx, n)) best = dev;
+    return best;
+  };
+  const weightsPerGpu = Math.max(...gpuWeightBytes);
+
+  const breakdown = (ctx: number, n: number): Breakdown => {
+    const devices: DeviceUse[] = gpuIds.map((dev) => {
+      const g = gpuFixed[dev];
+      const t = noTerms();
+      t.weights = g.weights;
+      const kvIdx = st.noKvOffload ? [] : g.blocks;
+      t.kvCache = kvOf(kvIdx, ctx, n);
+      t.state = stateOf(kvIdx, n);
+      t.activations = compute(ctx, n, g.output);
+      t.overhead = [sized("CUDA context", d.cudaContextBytes)];
+      return { device: gpus > 1 ? `GPU ${dev}` : "GPU", kind: "gpu", count: 1, terms: t };
+    });
+    const order = devices.map((_, i) => i).sort((x, y) => totalOf(y, ctx, n) - totalOf(x, ctx, n));
+    const h = noTerms();
+    h.weights = hostWeights;
+    const hostKv = st.noKvOffload ? a.layers.map((_, i) => i) : cpuBlocks;
+    h.kvCache = kvOf(hostKv, ctx, n);
+    h.state = stateOf(hostKv, n);
+    h.activations = [...hostCompute(ctx, n), hostOutput(n)];
+    return { devices: [...order.map((i) => devices[i]), { device: "host", kind: "host", count: 1, terms: h }] };
+  };
+
+  const notes = [
+    `${engine} settings: n_ubatch ${host.ubatch && st.ubatch === undefined ? "chosen from the context" : ubFixed}, flash attention ${fa ? "on" : "off"}, KV ${kType.id === vType.id ? kType.id : `K ${kType.id} / V ${vType.id}`}; each slot holds PAD(ctx, 256) cells.`,
+    ...host.extraNotes,
+  ];
+  if (gpus > 1) notes.push(`${gpus} GPUs: layers are split across devices (-sm layer${st.tensorSplit ? `, -ts ${st.tensorSplit.join(",")}` : ", equal shares"}); the fullest device is reported.`);
+  if (place.cpuLayers > 0) notes.push(`-ngl ${place.gpuLayers}: ${place.cpuLayers} of ${a.layers.length + 1} layers (counting the output layer) stay in system RAM and run on the CPU.`);
+  if (cpuExpertBytes > 0) notes.push(`Routed experts of ${place.cpuExperts.filter(Boolean).length} blocks stay in system RAM (${b(cpuExpertBytes)}).`);
+  const visionBytes = wb.byGroup.vision;
+  if (visionBytes > 0 && projector === 0) notes.push(`The vision projector (${b(visionBytes)}) is a separate mmproj file; add --mmproj to serve images.`);
+  if (!serverOutputs) notes.push(`llama.cpp build ${s.engineVersion?.text}: the compute buffer reserves logits for a whole ubatch (before PR #23861).`);
 
   return {
     weightsPerGpu,
-    weightsTotal: gpuWeights,
-    hostBytes: wb.tokenEmbd + hostOutput(1),
-    notes: [
-      `${engine} settings assumed: -np <batch> with -c <ctx × batch> (PAD(ctx, 256) cells per slot), n_ubatch ${ub}, flash attention ${fa ? "on" : "off"}, KV ${s.kv.id === "auto" ? "f16" : s.kv.id}.`,
-      ...(N > 1 ? [`${N} GPUs: layers are split across devices (-sm layer); the fullest device (the one with the output layer) is reported.`] : []),
-      ...(projector > 0 ? [`The vision projector (${b(projector)}) is a separate mmproj file; add it if you serve images with --mmproj.`] : []),
-    ],
-    usage: (ctx, batch) => ({
-      kvCache: kvBytes(ctx, batch) / N,
-      state: (batch * layout.stateBytesPerSeq) / N,
-      activations: compute(ctx, batch).total,
-      overhead,
-    }),
+    weightsTotal: gpuWeightBytes.reduce((x, y) => x + y, 0),
+    hostWeights: hostWeights.reduce((sum, p) => sum + p.bytes, 0),
+    hostBytes: (ctx, n) => {
+      const hostKv = st.noKvOffload ? a.layers.map((_, i) => i) : cpuBlocks;
+      const buffers = [...hostCompute(ctx, n), hostOutput(n)].reduce((sum, p) => sum + p.bytes, 0);
+      return hostWeights.reduce((sum, p) => sum + p.bytes, 0) + kvBytesOf(hostKv, ctx, n) + stateBytesOf(hostKv, n) + buffers;
+    },
+    notes,
+    settings: {
+      n_gpu_layers: place.gpuLayers,
+      n_parallel: null,
+      n_ubatch: host.ubatch && st.ubatch === undefined ? null : ubFixed,
+      flash_attn: fa,
+      cache_type_k: kType.id === "fp16" ? "f16" : kType.id,
+      cache_type_v: vType.id === "fp16" ? "f16" : vType.id,
+      n_cpu_moe: st.cpuMoeLayers ?? 0,
+      tensor_split: st.tensorSplit ? st.tensorSplit.join(",") : null,
+      split_mode: gpus > 1 ? "layer" : (st.splitMode ?? "layer"),
+      mmproj: projector > 0,
+    },
+    usage(ctx, n) {
+      const dev = fullest(ctx, n);
+      const g = gpuFixed[dev];
+      const kvIdx = st.noKvOffload ? [] : g.blocks;
+      return { kvCache: kvBytesOf(kvIdx, ctx, n), state: stateBytesOf(kvIdx, n), activations: computeBytes(ctx, n, g.output), overhead: d.cudaContextBytes };
+    },
+    breakdown,
+    placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers },
     budget: (v) => v,
     capacity(v, ctx) {
-      const free = v - weightsPerGpu - overhead - compute(ctx, 1).total;
-      const perReq = (kvBytes(ctx, 1) + layout.stateBytesPerSeq) / N;
-      if (free <= 0 || perReq <= 0) return { tokens: 0, concurrency: 0 };
-      const perTokenFull = layout.fullBytesPerToken / N;
-      return { tokens: perTokenFull > 0 ? Math.floor(free / perTokenFull) : 0, concurrency: free / perReq };
-    },
-    explain(ctx, batch) {
-      const c = compute(ctx, batch);
-      const groups = layout.kvGroups
-        .map((g) => `${g.layers} ${g.kind} layers × ${g.window === null ? n(cellsPerSeq(ctx)) : `min(${n(cellsPerSeq(ctx))}, PAD(${g.window} + ${ub}, 256))`} cells × ${n(g.bytesPerTokenPerLayer)} B`)
-        .join(" + ");
-      return {
-        weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight) ${projector > 0 ? ` − ${b(projector)} vision projector (separate mmproj)` : ""} − ${b(wb.tokenEmbd)} input embeddings kept on the host${a.tiedEmbeddings ? ` + ${b(wb.tokenEmbd)} copy as the output layer` : ""} = ${b(gpuWeights)}${N > 1 ? ` → ${b(weightsPerGpu)} on the fullest of ${N} GPUs` : ""}`,
-        kvCache: layout.kvGroups.length ? `${batch} slot(s) × [${groups}] = ${b(kvBytes(ctx, batch))}${N > 1 ? ` ÷ ${N} GPUs` : ""}` : "no attention layers: no KV cache",
-        state: layout.stateLayers ? `${batch} slot(s) × ${layout.stateLayers} recurrent layers × ${b(layout.stateBytesPerSeq / layout.stateLayers)} (F32 conv + SSM state) = ${b(batch * layout.stateBytesPerSeq)}` : "no recurrent layers: no state",
-        activations: `compute buffer = max(logits ${n(a.vocab)} × ${n(c.tokens)} × 4 B = ${b(c.logits)}, attention ${fa ? `mask ${n(c.nkv)} × ${n(c.tokens)} × 2 B` : `KQ ${n(c.nkv)} × ${n(c.tokens)} × ${heads} heads × 4 B + F32 mask + KQV and residual`} = ${b(c.attn)}, FFN ${b(c.ffn)}) + ${b(d.graphOverheadBytes)} graph = ${b(c.total)}`,
-        overhead: `CUDA context ${b(d.cudaContextBytes)}${extraOverhead ? ` + ${b(extraOverhead)} ${engine} keeps free` : ""} = ${b(overhead)}`,
-        host: `input embeddings ${b(wb.tokenEmbd)} + output buffer (${n(a.vocab)} + ${n(a.hidden)}) × ${batch} × 4 B = ${b(wb.tokenEmbd + hostOutput(batch))}`,
-      };
+      // Slots of `ctx` that fit on every GPU: the fullest device decides.
+      let concurrency = Infinity;
+      let tokens = Infinity;
+      for (const dev of gpuIds) {
+        const g = gpuFixed[dev];
+        const kvIdx = st.noKvOffload ? [] : g.blocks;
+        const free = v - gpuWeightBytes[dev] - d.cudaContextBytes - computeBytes(ctx, 1, g.output);
+        const perReq = kvBytesOf(kvIdx, ctx, 1) + stateBytesOf(kvIdx, 1);
+        const perTokenFull = kvIdx.reduce((sum, i) => sum + (blocks[i].kind !== null && blocks[i].window === null ? blocks[i].kvPerToken : 0), 0);
+        if (free <= 0) return { tokens: 0, concurrency: 0 };
+        concurrency = Math.min(concurrency, perReq > 0 ? free / perReq : Infinity);
+        tokens = Math.min(tokens, perTokenFull > 0 ? Math.floor(free / perTokenFull) : Infinity);
+      }
+      return { tokens: Number.isFinite(tokens) ? tokens : 0, concurrency: Number.isFinite(concurrency) ? concurrency : 0 };
     },
   };
 }
 
-export const llamaCpp: RuntimeProfile = { id: "llama.cpp", prepare: (s) => prepareLlamaCpp(s) };
+export const llamaCpp: RuntimeProfile = {
+  id: "llama.cpp",
+  // -c is all slots' cells: with -np N each slot gets -c / N; without -np the slots share one cache.
+  workload: (st) => {
+    if (st.ctxSize === undefined) return { batch: st.parallel };
+    const slots = st.parallel ?? 1;
+    return { ctx: Math.max(1, Math.floor(st.ctxSize / slots)), batch: slots };
+  },
+  prepare: (s) => prepareLlamaCpp(s),
+};

@@ -5,27 +5,18 @@
 // Release-dependent steps (V0 sampler, V0 MLA alignment, CUDA graphs) follow
 // Setup.engineVersion (vllmVersion.ts); without one, the latest release.
 import type { Architecture } from "../architecture";
-import { cacheLayout, type CacheLayout } from "../cacheLayout";
-import { catalog } from "../catalog";
+import { f, noTerms, part, sized, type Breakdown, type Part } from "../breakdown";
+import { cacheLayout, kvBytesPerRequest, kvParts, type CacheLayout, type KvGroup } from "../cacheLayout";
+import type { GpuRecord } from "../catalogSchema";
 import { fail } from "../errors";
-import { b, n } from "../explainFormat";
-import { activationBytesPerToken, padTo, ssmStateBytes } from "../forwardPass";
+import { b } from "../explainFormat";
+import { activationBytesPerToken, ssmStateBytes } from "../forwardPass";
+import type { CacheRule } from "../layerKinds";
 import { nativeFormat } from "../quant";
+import { defaultsOf } from "../runtimeDefaults";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
-import { weightBytes } from "../weightBytes";
-import { alignTo256, vllmBehaviour } from "./vllmVersion";
-
-interface VllmDefaults {
-  gpuMemoryUtilization: number;
-  blockSize: number;
-  largeGpuBytes: number;
-  maxNumBatchedTokens: { large: number; other: number };
-  maxNumSeqs: { large: number; other: number };
-  nonTorchBytes: number;
-  ncclBytesPerRank: number;
-  cudaGraphBytes: number;
-  cudaContextBytes: number;
-}
+import { shardedWeights, weightBytes } from "../weightBytes";
+import { alignTo256, vllmBehaviour, type VllmBehaviour } from "./vllmVersion";
 
 /** Checks vLLM's tensor-parallel constraints on heads. */
 export function checkTensorParallel(s: Setup, engine: string): void {
@@ -48,27 +39,15 @@ export function checkTensorParallel(s: Setup, engine: string): void {
  */
 type Mxfp4Backend = "triton" | "trtllm" | "marlin" | "rocm" | "rocm-gfx950";
 
-/**
- * Catalog GPUs whose memory is exactly `vram` bytes. The setup carries only the
- * memory size, so this is how the profile tells an A100 from an H100; a size
- * typed in by hand matches nothing.
- */
-function catalogGpuIds(vram: number | undefined): string[] {
-  return vram === undefined ? [] : catalog().gpus.filter((g) => g.memoryBytes === vram).map((g) => g.id);
-}
-
-/** Backend for the GPU whose memory is `vram`, read off the catalog GPU of that exact size; Hopper (Triton) when unknown. */
-function mxfp4Backend(vram: number | undefined): { backend: Mxfp4Backend; assumed: boolean } {
-  const classify = (id: string): Mxfp4Backend => {
-    if (/^amd-mi355x/.test(id)) return "rocm-gfx950";
-    if (/^amd-/.test(id)) return "rocm";
-    if (/(^|-)(h100|h200|gh200)(-|$)/.test(id) || /jetson-agx-thor/.test(id)) return "triton";
-    if (/(^|-)(b200|gb200|b300|gb300)(-|$)/.test(id)) return "trtllm";
-    return "marlin";
-  };
-  const kinds = new Set(catalogGpuIds(vram).map(classify));
-  if (kinds.size === 1) return { backend: [...kinds][0], assumed: false };
-  return { backend: "triton", assumed: true };
+/** Backend for the setup's GPU, from its identity; Hopper (Triton) when the GPU is not known by name. */
+function mxfp4Backend(gpu: GpuRecord | undefined): { backend: Mxfp4Backend; assumed: boolean } {
+  if (!gpu) return { backend: "triton", assumed: true };
+  const id = gpu.id;
+  if (/^amd-mi355x/.test(id)) return { backend: "rocm-gfx950", assumed: false };
+  if (gpu.vendor === "AMD") return { backend: "rocm", assumed: false };
+  if (/(^|-)(h100|h200|gh200|h20|h800)(-|$)/.test(id) || /jetson-agx-thor/.test(id)) return { backend: "triton", assumed: false };
+  if (/(^|-)(b200|gb200|b300|gb300)(-|$)/.test(id)) return { backend: "trtllm", assumed: false };
+  return { backend: "marlin", assumed: false };
 }
 
 /**
@@ -128,12 +107,13 @@ function cacheArchitecture(a: Architecture, speculativeTokens: number): Architec
 }
 
 /**
- * State pages one request holds per recurrent (Mamba / GDN / KDA) layer in vLLM's default
- * mamba_cache_mode "none": its running state plus one per speculative token
- * (MambaSpec.max_memory_usage_bytes = page_size × (1 + num_speculative_blocks), vllm/v1/kv_cache_interface.py).
+ * State pages one request holds per recurrent (Mamba / GDN / KDA) layer: its running state plus
+ * one per speculative token in mamba_cache_mode "none" (the default), one more in "align" mode,
+ * which prefix caching turns on (MambaSpec.max_memory_usage_bytes = page_size × (1 + num_speculative_blocks)
+ * in "none", × (2 + num_speculative_blocks) in "align", vllm/v1/kv_cache_interface.py @ 001cabc1).
  */
-export function mambaStatePagesPerRequest(speculativeTokens: number): number {
-  return 1 + speculativeTokens;
+export function mambaStatePagesPerRequest(speculativeTokens: number, prefixCaching = false): number {
+  return 1 + speculativeTokens + (prefixCaching ? 1 : 0);
 }
 
 /** V0 CacheEngine with MLA on CUDA: each token's latent entry rounded up to 256 B (vllm/worker/cache_engine.py `_align_cache`, PR #12676). */
@@ -142,139 +122,241 @@ function alignMlaEntries(layout: CacheLayout): CacheLayout {
   return { ...layout, kvGroups, fullBytesPerToken: kvGroups.filter((g) => g.window === null).reduce((sum, g) => sum + g.layers * g.bytesPerTokenPerLayer, 0) };
 }
 
-/**
- * Bytes per element of the [sequences, vocab] logits live at the peak of the
- * profile's sampler pass.
- * - V1 (`_dummy_sampler_run`, gpu_model_runner.py) skips top-k/top-p/logprobs: the fp32 logits.
- * - V0 (`profile_run` samples with SamplingParams(top_p=0.99, top_k=vocab − 1), vllm/worker/model_runner.py;
- *   `Sampler.forward` and `_apply_top_k_top_p` in vllm/model_executor/layers/sampler.py @ 00f5ff34):
- *   at the re-sort, the model-dtype logits the runner still holds, the fp32 copy, logits_sort (fp32),
- *   logits_idx (int64), the top-k and top-p masks (bool), probs_sort and probs_sum (fp32) and the
- *   re-sorted logits (fp32) are all live: dtype + 4 + 4 + 8 + 1 + 4 + 4 + 1 + 4 bytes.
- */
-function samplerBytesPerLogit(v0Engine: boolean, dtypeBytes: number): number {
-  return v0Engine ? dtypeBytes + 30 : 4;
+/** The scheduler budget a release defaults to, in `vllm serve` (engine-facts §4.2, §4.15). */
+function batchDefaults(s: Setup, version: VllmBehaviour): { tokens: (ctx: number) => number; seqs: (ctx: number) => number; rule: string } {
+  const d = defaultsOf(s.runtime, "vllm");
+  const st = s.settings;
+  const vram = s.vramBytes ?? 0;
+  const name = s.gpu ? `${s.gpu.id} ${s.gpu.name}` : "";
+  const multimodal = s.model.arch.visionParams > 0 && !st.textOnly;
+  if (version.v0Engine) {
+    // V0 SchedulerConfig: max_num_seqs 256; without chunked prefill the profile batch is max(max_model_len, 2048)
+    // (5,120 at least for multimodal models from v0.6.3); the OpenAI server turned chunked prefill on for
+    // max_model_len > 32K (v0.5.3+, not for multimodal models), with a 512- or 2,048-token budget.
+    const seqs = st.maxNumSeqs ?? 256;
+    const tokens = (ctx: number) => {
+      if (st.maxNumBatchedTokens) return st.maxNumBatchedTokens;
+      const chunked = st.chunkedPrefill ?? (ctx > 32768 && !multimodal);
+      return chunked ? version.v0ChunkedTokens : Math.max(ctx, 2048, multimodal ? 5120 : 0);
+    };
+    return { tokens, seqs: () => seqs, rule: st.maxNumBatchedTokens ? `${st.maxNumBatchedTokens}` : `max(max_model_len, 2048), or ${version.v0ChunkedTokens} with chunked prefill (on above 32K) (V0 default)` };
+  }
+  const hopperByName = /h100|h200/i.test(name);
+  const large = vram >= d.largeGpuBytes;
+  const a100 = /a100/i.test(name);
+  let tokens: number;
+  let seqs: number;
+  switch (version.batchRule) {
+    case "v1-0.8.0":
+      [tokens, seqs] = [hopperByName ? 8192 : 2048, 1024];
+      break;
+    case "v1-0.8.4":
+      [tokens, seqs] = hopperByName ? [8192, 1024] : [2048, 256];
+      break;
+    case "v1-0.8.5":
+      [tokens, seqs] = large ? [8192, 1024] : [2048, 256];
+      break;
+    default: {
+      const big = large && !a100;
+      const huge = version.batchRule === "v1-160gib" && vram >= d.hugeGpuBytes;
+      tokens = huge ? d.maxNumBatchedTokens.huge : big ? d.maxNumBatchedTokens.large : d.maxNumBatchedTokens.other;
+      seqs = big || huge ? d.maxNumSeqs.large : d.maxNumSeqs.other;
+    }
+  }
+  // Caps (_set_default_max_num_seqs_and_batched_tokens_args): tokens ≤ seqs × max_model_len, seqs ≤ tokens.
+  const T = (ctx: number) => st.maxNumBatchedTokens ?? Math.min(tokens, (st.maxNumSeqs ?? seqs) * ctx);
+  return { tokens: T, seqs: (ctx) => Math.min(st.maxNumSeqs ?? seqs, T(ctx)), rule: `${st.maxNumBatchedTokens ?? tokens}${st.maxNumBatchedTokens ? "" : " (the release's default for this GPU)"}, max_num_seqs ${st.maxNumSeqs ?? seqs}` };
+}
+
+/** Bytes of vLLM's fused-MoE intermediate caches at T tokens: [T, topk, 2N], [T·topk, N] and [T, topk, H] (N = expert width per rank). */
+function moeWorkspace(a: Architecture, tp: number, T: number): number {
+  let widest = 0;
+  for (const l of a.layers) {
+    const f = l.ffn;
+    if (f.kind !== "moe") continue;
+    const n = f.expertIntermediate / tp;
+    const h = f.latent ? f.latent.size : a.hidden;
+    widest = Math.max(widest, f.topK * ((f.gated ? 2 : 1) * n + n + h));
+  }
+  return T * widest * a.dtypeBytes;
+}
+
+/** Group size and padded layer counts of vLLM's hybrid KV-cache groups (_get_kv_cache_groups_uniform_page_size, vllm/v1/core/kv_cache_utils.py). */
+function groupPadding(layout: CacheLayout): (layers: number) => number {
+  // Groups have equal layer counts: the smallest bucket of same-spec layers (the largest when
+  // max < 1.5 × min), each bucket padded to a multiple; padding layers take real pages.
+  const buckets = [...layout.kvGroups.map((g) => g.layers), ...(layout.stateLayers > 0 ? [layout.stateLayers] : [])];
+  if (buckets.length <= 1) return (n) => n;
+  const lo = Math.min(...buckets);
+  const hi = Math.max(...buckets);
+  const size = hi < 1.5 * lo ? hi : lo;
+  return (n) => Math.ceil(n / size) * size;
 }
 
 export const vllm: RuntimeProfile = {
   id: "vllm",
+  workload: (st) => ({ ctx: st.maxModelLen }),
   prepare(s: Setup): PreparedRun {
     checkTensorParallel(s, "vLLM");
-    const d = s.runtime.defaults as unknown as VllmDefaults;
+    const d = defaultsOf(s.runtime, "vllm");
+    const st = s.settings;
     const a = s.model.arch;
-    const vram = s.vramBytes ?? 0;
-    // get_batch_defaults (vllm/engine/arg_utils.py, PR #17885): ≥ 70 GiB devices get the
-    // larger defaults unless the device name contains "a100".
-    const ids = catalogGpuIds(s.vramBytes);
-    const a100 = ids.length > 0 && ids.every((id) => id.includes("a100"));
-    const large = vram >= d.largeGpuBytes && !a100;
-    const T = s.batchedTokens ?? (large ? d.maxNumBatchedTokens.large : d.maxNumBatchedTokens.other);
-    const seqs = s.maxSeqs ?? (large ? d.maxNumSeqs.large : d.maxNumSeqs.other);
-    const util = s.gpuUtil ?? d.gpuMemoryUtilization;
-    const kvBytes = s.kv.bytes(a.dtypeBytes);
     const version = vllmBehaviour(s.engineVersion);
-    const spec = s.speculativeTokens ?? 0;
-    if (spec > 0 && a.mtp.layers.length === 0) fail("unsupported", `${s.model.record.name} has no MTP layers; speculativeTokens models vLLM's MTP drafter only.`);
-    const plainLayout = cacheLayout(cacheArchitecture(a, spec), kvBytes, s.tp, { convBytes: a.dtypeBytes, ssmBytes: ssmStateBytes(s.model.record.config, a) });
+    const batch = batchDefaults(s, version);
+    const util = st.memoryFraction ?? (s.engineVersion ? version.gpuMemoryUtilization : d.gpuMemoryUtilization);
+    const kvBytes = s.kv.bytes(a.dtypeBytes);
+    const spec = st.speculativeTokens ?? 0;
+    if (spec > 0 && a.mtp.layers.length === 0) fail("unsupported", `${s.model.record.name} has no MTP layers; speculative decoding is modelled for vLLM's MTP drafter only.`);
+    const ssmBytes = st.ssmCacheDtype ? (st.ssmCacheDtype === "float32" ? 4 : 2) : ssmStateBytes(s.model.record.config, a);
+    const plainLayout = cacheLayout(cacheArchitecture(a, spec), kvBytes, s.tp, { convBytes: a.dtypeBytes, ssmBytes });
     const layout = version.mlaEntryAlign256 ? alignMlaEntries(plainLayout) : plainLayout;
+    const hybridState = layout.stateLayers > 0;
+    // V1 enables prefix caching by default, but not for hybrid (Mamba / linear-attention) models
+    // (ModelConfig.is_prefix_caching_supported); it matters here only for their state pages.
+    const prefixCaching = st.prefixCaching ?? (!version.v0Engine && (!hybridState || version.hybridPrefixCaching));
 
-    // The MTP drafter's weights load next to the target's.
+    // Weights: the checkpoint (and the MTP drafter when speculating), sharded over TP ranks.
     const wb = weightBytes(s.model, s.quant, spec > 0);
-    let weightsPerGpu = (wb.total - wb.replicated) / s.tp + wb.replicated;
-    let weightsTotal = wb.total;
+    const weightParts: Part[] = shardedWeights(wb, s.quant.id, s.tp);
+    // All --limit-mm-per-prompt limits at 0: the vision tower is not built (every family from v0.15; PR #22299, #32605).
+    const skipVision = st.textOnly === true && version.textOnlySkipsVision && wb.byGroup.vision > 0;
+    if (skipVision) weightParts.push(s.tp > 1 ? part("vision tower not loaded (text only)", f(-wb.byGroup.vision, "B"), f(1 / s.tp, `of ${s.tp} GPUs`)) : sized("vision tower not loaded (text only)", -wb.byGroup.vision));
+    let weightsTotal = wb.total - (skipVision ? wb.byGroup.vision : 0);
     // MXFP4 experts (gpt-oss): vLLM's kernel layout, not the checkpoint's bytes.
-    const base = s.quant.kind === "native" ? nativeFormat(s.model.record.checkpoint.dtype) : s.quant;
+    const baseFormat = s.quant.kind === "native" ? nativeFormat(s.model.record.checkpoint.dtype) : s.quant;
     let mxfp4Note: string | undefined;
-    let mxfp4Delta = 0;
-    if (base.id === "mxfp4") {
-      const { backend, assumed } = mxfp4Backend(s.vramBytes);
+    if (baseFormat.id === "mxfp4") {
+      const { backend, assumed } = mxfp4Backend(s.gpu);
       const e = mxfp4ExpertBytes(s, backend);
-      mxfp4Delta = e.vllm - e.generic;
-      weightsPerGpu += mxfp4Delta;
-      weightsTotal += mxfp4Delta * s.tp;
-      mxfp4Note = `MXFP4 experts laid out for vLLM's ${backend} MoE backend${assumed ? " (GPU unknown: Hopper/Triton assumed)" : ""}: padded dims${backend === "triton" ? ", fp32 biases and the unswizzled scales kept beside the swizzled ones (as before vLLM PR #46549)" : ""} add ${b(mxfp4Delta)} per GPU.`;
+      const delta = e.vllm - e.generic;
+      weightParts.push(sized(`MXFP4 experts laid out for the ${backend} MoE kernels`, delta));
+      weightsTotal += delta * s.tp;
+      mxfp4Note = `MXFP4 experts laid out for vLLM's ${backend} MoE backend${assumed ? " (GPU not named: Hopper/Triton assumed)" : ""}: padded dims${backend === "triton" ? ", fp32 biases and the unswizzled scales kept beside the swizzled ones (as before vLLM PR #46549)" : ""} add ${b(delta)} per GPU.`;
     }
-    const perToken = activationBytesPerToken(a, s.tp);
-    const logitBytes = samplerBytesPerLogit(version.v0Engine, a.dtypeBytes);
-    const logits = Math.min(seqs, T) * a.vocab * logitBytes;
-    const activations = T * perToken + logits;
-    const nonTorch = d.nonTorchBytes + (s.tp > 1 ? d.ncclBytesPerRank : 0);
-    // An explicit cudaGraphs wins; otherwise the release decides (estimate deducted since v0.21.0).
-    const cudaGraphs = s.cudaGraphs ?? version.cudaGraphsDeducted;
-    const graphs = cudaGraphs ? d.cudaGraphBytes : 0;
-    const overhead = nonTorch + graphs;
+    const weightsPerGpu = weightParts.reduce((sum, p) => sum + p.bytes, 0);
 
-    // Hybrid page unification: attention blocks grow until one block's page
-    // holds a whole state page; state pages are padded to that size.
+    // Activations: the profile run's forward pass of max_num_batched_tokens (T) tokens, then the sampler
+    // warm-up over R = min(T, max_num_seqs) rows of logits with top-k/top-p (since v0.8.0, PR #13594).
+    // V1 frees the forward's intermediates before sampling but keeps the hidden states and the fused-MoE
+    // caches, so its peak is the larger of the two; V0 is charged both, as before.
+    const perToken = activationBytesPerToken(a, s.tp);
+    const logitBytes = a.dtypeBytes + version.samplerExtraBytes;
+    const activationParts = (ctx: number): Part[] => {
+      const T = batch.tokens(ctx);
+      const R = Math.min(batch.seqs(ctx), T);
+      const forward = part("profile forward pass", f(T, "tokens"), f(perToken, "B/token"));
+      const sampler = [
+        part(version.v0Engine ? "V0 sampler (logits, sort values and int64 indices, masks, probs)" : "sampler warm-up (logits with top-k/top-p sort temporaries)", f(R, "rows"), f(a.vocab, "vocab"), f(logitBytes, "B")),
+        ...(version.tritonSamplerBuffer && R >= 8 ? [part("Triton top-k/top-p buffer", f(Math.min(2 ** Math.ceil(Math.log2(R)), d.tritonSamplerRows), "rows"), f(a.vocab, "vocab"), f(4, "B"))] : []),
+        ...(version.v0Engine ? [] : [part("hidden states kept for sampling", f(T, "tokens"), f(a.hidden * a.dtypeBytes, "B/token"))]),
+        ...(moeWorkspace(a, s.tp, 1) > 0 ? [part("fused-MoE caches (kept between calls)", f(T, "tokens"), f(moeWorkspace(a, s.tp, 1), "B/token"))] : []),
+      ];
+      if (version.v0Engine) return [forward, ...sampler];
+      const samplerBytes = sampler.reduce((sum, p) => sum + p.bytes, 0);
+      return forward.bytes > samplerBytes ? [{ ...forward, label: `profile forward pass (larger than the sampler warm-up, ${b(samplerBytes)})` }] : sampler.map((p, i) => (i === 0 ? { ...p, label: `${p.label} (with the rest of the warm-up, larger than the forward pass, ${b(forward.bytes)})` } : p));
+    };
+    const activationMemo = new Map<number, number>();
+    const activations = (ctx: number) => {
+      const T = batch.tokens(ctx);
+      let v = activationMemo.get(T);
+      if (v === undefined) {
+        v = activationParts(ctx).reduce((sum, p) => sum + p.bytes, 0);
+        if (activationMemo.size < 64) activationMemo.set(T, v);
+      }
+      return v;
+    };
+
+    // Overhead inside the budget: non-torch memory (NCCL buffers under TP) and CUDA graphs.
+    const cudaGraphs = !st.enforceEager && version.cudaGraphsDeducted;
+    const overheadParts: Part[] = [sized("non-torch memory (cuBLAS workspace, allocator)", d.nonTorchBytes)];
+    // NCCL's buffers grow with the channels an NVLink system opens (estimate from logs, catalog/runtimes.json).
+    const nvlink = s.gpu ? s.gpu.class === "datacenter" && !/pcie/i.test(s.gpu.id) : (s.vramBytes ?? 0) >= d.largeGpuBytes;
+    const nccl = nvlink ? d.ncclBytesPerRank.nvlink : d.ncclBytesPerRank.pcie;
+    if (s.tp > 1 && nccl > 0) overheadParts.push(sized("NCCL and custom all-reduce buffers (NVLink)", nccl));
+    if (cudaGraphs) overheadParts.push(part("CUDA graphs (estimated before the KV pool is sized)", f(a.layers.length, "layers"), f(d.cudaGraphBytesPerLayer, "B")));
+    const overhead = overheadParts.reduce((sum, p) => sum + p.bytes, 0);
+
+    // Hybrid page unification: attention blocks grow until one block's page holds a whole
+    // state page; state pages are padded to that size (HybridAttentionMambaModelConfig).
     const attnPerTokenLayer = Math.max(0, ...layout.kvGroups.map((g) => g.bytesPerTokenPerLayer));
-    let blockTokens = d.blockSize;
+    let blockTokens = st.blockSize ?? d.blockSize;
     let statePage = layout.maxStatePerLayer;
-    if (layout.stateLayers > 0 && attnPerTokenLayer > 0) {
-      // Kernel alignment of the attention block: 16, or 64 for MLA backends
-      // (HybridAttentionMambaModelConfig.verify_and_update_config, vllm/model_executor/models/config.py).
+    if (hybridState && attnPerTokenLayer > 0) {
+      // Kernel alignment of the attention block: 16, or 64 for MLA backends.
       const align = layout.kvGroups.some((g) => g.kind === "mla") ? 64 : d.blockSize;
-      blockTokens = align * Math.ceil(layout.maxStatePerLayer / (align * attnPerTokenLayer));
+      blockTokens = Math.max(blockTokens, align * Math.ceil(layout.maxStatePerLayer / (align * attnPerTokenLayer)));
       statePage = blockTokens * attnPerTokenLayer;
     }
-    const hybrid = layout.stateLayers > 0 || layout.kvGroups.some((g) => g.window !== null);
+    const hybrid = hybridState || layout.kvGroups.some((g) => g.window !== null);
+    const padded = groupPadding(layout);
+    const layersOf = (g: KvGroup) => padded(g.layers);
+    const paddingLayers = layout.kvGroups.reduce((sum, g) => sum + layersOf(g) - g.layers, 0) + (hybridState ? padded(layout.stateLayers) - layout.stateLayers : 0);
+    const statePages = mambaStatePagesPerRequest(spec, prefixCaching && hybridState);
+    // A sliding layer holds min(W − 1 + max_num_batched_tokens, max_model_len) tokens in whole blocks, plus one block.
+    const rule = (ctx: number): CacheRule => ({ pad: blockTokens, windowExtra: batch.tokens(ctx) - 1, windowExtraBlocks: 1, statePages });
+    const kvPerRequest = (ctx: number) => kvBytesPerRequest(layout, ctx, rule(ctx), layersOf);
+    const statePerRequest = padded(layout.stateLayers) * statePage * statePages;
 
-    // Hybrid KV-cache groups have equal layer counts: group size is the smallest
-    // bucket of same-spec layers (the largest when max < 1.5 × min), and each
-    // bucket is padded to a multiple of it; padding layers get real pages
-    // ("Add N padding layers, may waste at most X% KV cache memory").
-    // Source: _get_kv_cache_groups_uniform_page_size in vllm/v1/core/kv_cache_utils.py
-    // (https://github.com/vllm-project/vllm/blob/main/vllm/v1/core/kv_cache_utils.py).
-    const buckets = [...layout.kvGroups.map((g) => g.layers), ...(layout.stateLayers > 0 ? [layout.stateLayers] : [])];
-    let groupSize = 0;
-    if (buckets.length > 1) {
-      const lo = Math.min(...buckets);
-      const hi = Math.max(...buckets);
-      groupSize = hi < 1.5 * lo ? hi : lo;
-    }
-    const padded = (layers: number) => (groupSize > 0 ? Math.ceil(layers / groupSize) * groupSize : layers);
-    const paddingLayers = buckets.reduce((sum, n) => sum + padded(n) - n, 0);
+    const kvFixed = st.kvCacheMemoryBytes;
+    // With --kv-cache-memory-bytes the pool is exactly that; the rest must still fit on the card.
+    const fixedNeed = () => weightsPerGpu + activations(st.maxModelLen ?? 4096) + overhead + (kvFixed ?? 0);
+    const budget = (v: number) => (kvFixed !== undefined ? Math.min(v, fixedNeed()) - Math.max(0, fixedNeed() - v) : util * v);
+    const pool = (v: number, ctx: number) => (kvFixed !== undefined ? kvFixed : util * v - weightsPerGpu - activations(ctx) - overhead);
 
-    const kvPerRequest = (ctx: number) => {
-      let bytes = 0;
-      for (const g of layout.kvGroups) {
-        const full = padTo(ctx, blockTokens);
-        const tokens = g.window === null ? full : Math.min(full, (Math.ceil(Math.min(g.window - 1 + T, ctx) / blockTokens) + 1) * blockTokens);
-        bytes += padded(g.layers) * tokens * g.bytesPerTokenPerLayer;
-      }
-      return bytes;
+    const breakdown = (ctx: number, n: number): Breakdown => {
+      const t = noTerms();
+      t.weights = weightParts;
+      t.kvCache = kvParts(layout, ctx, n, rule(ctx), "requests", layersOf);
+      if (hybridState) t.state = [part(`state pages of ${padded(layout.stateLayers)} recurrent layers${padded(layout.stateLayers) > layout.stateLayers ? " incl. padding" : ""}`, f(n, "requests"), f(padded(layout.stateLayers), "layers"), f(statePages, "pages"), f(statePage, "B"))];
+      t.activations = activationParts(ctx);
+      t.overhead = overheadParts;
+      return { devices: [{ device: s.tp > 1 ? `each of ${s.tp} GPUs` : "GPU", kind: "gpu", count: s.tp, terms: t }] };
     };
-    // Each request holds 1 + num_speculative_tokens state pages per recurrent layer:
-    // MambaBase.get_kv_cache_spec sets MambaSpec.num_speculative_blocks = num_speculative_tokens
-    // (vllm/model_executor/layers/mamba/abstract.py @ 00b08dc44519a82cbdd9061d92d1226985094622), and
-    // MambaSpec.max_memory_usage_bytes is page × (1 + num_speculative_blocks) in mamba_cache_mode "none"
-    // (vllm/v1/kv_cache_interface.py @ 001cabc1be16a59a70d720ed61a13b678c060a18); the GDN / Mamba2 kernels
-    // write one state per draft position (spec_state_indices [batch, 1 + num_spec], vLLM PR #33726).
-    // "none" is the default: hybrids do not enable prefix caching by default (ModelConfig.is_prefix_caching_supported);
-    // with --enable-prefix-caching the mode is "align" and a request holds 2 + num_spec pages (not modelled, engine-facts §4.11).
-    const statePagesPerRequest = mambaStatePagesPerRequest(spec);
-    const statePerRequest = padded(layout.stateLayers) * statePage * statePagesPerRequest;
-    const budget = (v: number) => util * v;
-    const pool = (v: number) => budget(v) - weightsPerGpu - activations - overhead;
 
     const notes = [
-      `vLLM defaults assumed: gpu_memory_utilization ${util}, max_num_batched_tokens ${T}, max_num_seqs ${seqs}, block size ${d.blockSize}${blockTokens !== d.blockSize ? ` (raised to ${blockTokens} so one attention block matches a state page)` : ""}.`,
+      `vLLM settings: gpu_memory_utilization ${util}, max_num_batched_tokens ${batch.rule}, block size ${blockTokens}${blockTokens !== (st.blockSize ?? d.blockSize) ? " (raised so one attention block matches a state page)" : ""}.`,
       `The CUDA context (~${b(d.cudaContextBytes)}) sits outside the utilization budget, in the remaining ${(100 * (1 - util)).toFixed(0)}%.`,
     ];
     if (s.engineVersion) notes.push(`vLLM ${s.engineVersion.text}: ${version.v0Engine ? "V0 engine (sampler profiled with top-k/top-p on the driver rank)" : "V1 engine"}${version.mlaEntryAlign256 ? ", MLA cache entries aligned to 256 B" : ""}.`);
-    if (!cudaGraphs) notes.push("CUDA graphs not estimated (--enforce-eager or vLLM before v0.21).");
-    if (spec > 0) notes.push(`MTP speculative decoding with ${spec} token(s): ${a.mtp.layers.length} draft layer(s) load and hold KV; recurrent conv states hold ${spec} extra row(s)${layout.stateLayers > 0 ? `; each request holds ${statePagesPerRequest} state pages per recurrent layer (one per draft position; ${statePagesPerRequest + 1} with --enable-prefix-caching, not modelled)` : ""}.`);
+    if (!cudaGraphs) notes.push(st.enforceEager ? "--enforce-eager: no CUDA graphs." : "CUDA-graph memory is not deducted before the KV pool in this release (from v0.21).");
+    if (spec > 0) notes.push(`MTP speculative decoding with ${spec} token(s): ${a.mtp.layers.length} draft layer(s) load and hold KV; recurrent conv states hold ${spec} extra row(s).`);
+    if (hybridState) notes.push(`Each request holds ${statePages} state page(s) per recurrent layer (1${spec ? ` + ${spec} speculative` : ""}${prefixCaching ? " + 1 for prefix caching (mamba_cache_mode align)" : ""}).`);
     if (mxfp4Note) notes.push(mxfp4Note);
-    if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to ${groupSize} layers each: ${paddingLayers} padding layer(s) take real pages.`);
+    if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to equal layer counts: ${paddingLayers} padding layer(s) take real pages.`);
+    if (skipVision) notes.push(`Text only (--limit-mm-per-prompt all 0): the ${b(wb.byGroup.vision)} vision tower is not loaded and the encoder is not profiled.`);
+    else if (st.textOnly && wb.byGroup.vision > 0) notes.push("Text only (--limit-mm-per-prompt all 0): the encoder is not profiled; this release still loads the vision tower (vLLM skips it from v0.15).");
+    if (kvFixed !== undefined) notes.push(`--kv-cache-memory fixes the KV pool at ${b(kvFixed)} per GPU; gpu_memory_utilization is not used.`);
 
     return {
       weightsPerGpu,
       weightsTotal,
-      hostBytes: 0,
+      hostWeights: 0,
+      hostBytes: () => 0,
       notes,
-      usage: (ctx, batch) => ({ kvCache: batch * kvPerRequest(ctx), state: batch * statePerRequest, activations, overhead }),
+      settings: {
+        gpu_memory_utilization: kvFixed !== undefined ? null : util,
+        kv_cache_memory_bytes: kvFixed ?? null,
+        tensor_parallel_size: s.tp,
+        // V0 sizes its profile batch from max_model_len, so its default depends on the context (null here, the notes say how).
+        max_num_seqs: batch.seqs(1 << 30),
+        max_num_batched_tokens: version.v0Engine && !st.maxNumBatchedTokens ? null : batch.tokens(1 << 30),
+        block_size: blockTokens,
+        enable_prefix_caching: prefixCaching,
+        enforce_eager: st.enforceEager ?? false,
+        kv_cache_dtype: s.kv.id,
+        num_speculative_tokens: spec,
+        text_only: st.textOnly ?? false,
+      },
+      usage: (ctx, n) => ({ kvCache: n * kvPerRequest(ctx), state: n * statePerRequest, activations: activations(ctx), overhead }),
+      breakdown,
+      kvPool: (v, ctx) => pool(v, ctx),
       budget,
+      budgetText: (v) =>
+        kvFixed !== undefined
+          ? `KV pool fixed by --kv-cache-memory: ${b(kvFixed)} per GPU`
+          : `budget = ${util} × ${b(v)} = ${b(util * v)}; KV pool = budget − weights − activation peak − overhead`,
       capacity(v, ctx) {
-        const p = pool(v);
+        const p = pool(v, ctx);
         const perReq = kvPerRequest(ctx) + statePerRequest;
         if (p <= 0 || perReq <= 0) return { tokens: 0, concurrency: 0 };
         const concurrency = p / perReq;
@@ -282,22 +364,6 @@ export const vllm: RuntimeProfile = {
         const tokens = hybrid ? Math.floor(concurrency * ctx) : Math.floor(p / (blockTokens * layout.fullBytesPerToken)) * blockTokens;
         return { tokens, concurrency };
       },
-      explain(ctx, batch, v) {
-        const groups = layout.kvGroups
-          .map((g) => `${padded(g.layers)} ${g.kind} layers${padded(g.layers) !== g.layers ? ` (${g.layers} + ${padded(g.layers) - g.layers} padding)` : ""} × ${g.window === null ? `${n(padTo(ctx, blockTokens))} tokens` : `min(${n(padTo(ctx, blockTokens))}, ${blockTokens}·(⌈(${g.window} − 1 + ${n(T)})/${blockTokens}⌉ + 1)) tokens`} × ${n(g.bytesPerTokenPerLayer)} B`)
-          .join(" + ");
-        return {
-          weights: `${b(wb.total)} of ${s.quant.id} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)${s.tp > 1 ? ` → (${b(wb.total - wb.replicated)} sharded ÷ ${s.tp}) + ${b(wb.replicated)} replicated` : ""}${mxfp4Note ? ` + ${b(mxfp4Delta)} MXFP4 kernel layout` : ""} = ${b(weightsPerGpu)} per GPU`,
-          kvCache: layout.kvGroups.length
-            ? `${batch} request(s) × [${groups}] = ${b(batch * kvPerRequest(ctx))} per GPU (blocks of ${blockTokens} tokens)${v ? `; pool = ${util} × ${b(v)} − ${b(weightsPerGpu)} − ${b(activations)} − ${b(overhead)} = ${b(pool(v))}` : ""}`
-            : "no attention layers: no KV cache",
-          state: layout.stateLayers ? `${batch} request(s) × ${padded(layout.stateLayers)} state layers${padded(layout.stateLayers) !== layout.stateLayers ? ` (${layout.stateLayers} + ${padded(layout.stateLayers) - layout.stateLayers} padding)` : ""}${statePagesPerRequest > 1 ? ` × ${statePagesPerRequest} pages (1 + ${spec} speculative)` : ""} × ${b(statePage)} page${statePage !== layout.maxStatePerLayer ? ` (state ${b(layout.maxStatePerLayer)} padded to the attention page)` : ""} = ${b(batch * statePerRequest)}` : "no recurrent layers: no state",
-          activations: `profile run of ${n(T)} tokens × ${n(perToken)} B/token + ${n(Math.min(seqs, T))} sequences × ${n(a.vocab)} vocab × ${logitBytes} B ${version.v0Engine ? "(V0 sampler: logits, sort values and int64 indices, masks, probs, cumsum)" : "fp32 logits"} = ${b(activations)}`,
-          overhead: `non-torch ${b(nonTorch)}${s.tp > 1 ? " (incl. NCCL/all-reduce buffers)" : ""} + CUDA graphs ${b(graphs)} = ${b(overhead)}`,
-          host: "vLLM keeps no model state in host memory by default (0 B)",
-        };
-      },
     };
   },
 };
-

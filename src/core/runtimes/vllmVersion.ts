@@ -1,31 +1,9 @@
 // vLLM release numbers and the memory behaviours that changed between releases.
 // Each boundary below is a release read off vLLM's release notes and the merge
 // commits of the PRs named; docs/research/engine-facts.md §4.12 lists the sources.
-import { fail } from "../errors";
+import { compareVersion, type EngineVersion } from "../engineVersion";
 
-/** A parsed engine release: numeric parts (major, minor, patch, build) and the text given. */
-export interface EngineVersion {
-  parts: [number, number, number, number];
-  text: string;
-}
-
-/** Releases like "0.6.3", "v0.10.1.1", "0.8.5.post1" or "0.21.0rc1" (a release candidate counts as its release). */
-const RELEASE = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?(?:\.?post\d+|rc\d+)?$/i;
-
-/** Parses an engine release string; junk is a FitError "invalid". */
-export function parseEngineVersion(raw: unknown): EngineVersion {
-  const text = typeof raw === "string" ? raw.trim() : "";
-  const m = RELEASE.exec(text);
-  if (!m) fail("invalid", `engineVersion must be a release number like "0.6.3" or "v0.10.1.1", got '${String(raw)}'.`);
-  return { parts: [Number(m[1]), Number(m[2]), Number(m[3] ?? 0), Number(m[4] ?? 0)], text };
-}
-
-/** Negative when `v` is older than `major.minor.patch`, 0 when equal, positive when newer. */
-export function compareVersion(v: EngineVersion, major: number, minor: number, patch = 0): number {
-  const ref = [major, minor, patch, 0];
-  for (let i = 0; i < 4; i++) if (v.parts[i] !== ref[i]) return v.parts[i] - ref[i];
-  return 0;
-}
+export { compareVersion, parseEngineVersion, type EngineVersion } from "../engineVersion";
 
 /** What a vLLM release does to memory before its KV pool is sized. */
 export interface VllmBehaviour {
@@ -35,24 +13,48 @@ export interface VllmBehaviour {
   mlaEntryAlign256: boolean;
   /** The CUDA-graph memory estimate is deducted before the KV pool is sized (default since v0.21.0). */
   cudaGraphsDeducted: boolean;
+  /** gpu_memory_utilization default: 0.9 before v0.21.0, 0.92 from it (PR #38284, commit 96a85c5). */
+  gpuMemoryUtilization: number;
+  /** V0 chunked-prefill token budget when it turns on: 512 up to v0.6.4, 2048 from v0.6.5 (PR #10544). */
+  v0ChunkedTokens: number;
+  /** V1 batch-default rule (get_batch_defaults and its predecessors). */
+  batchRule: "v1-0.8.0" | "v1-0.8.4" | "v1-0.8.5" | "v1-a100" | "v1-160gib";
+  /** Live bytes per element of the [R, vocab] logits at the sampler warm-up, beyond the logits themselves (engine-source notes §3). */
+  samplerExtraBytes: number;
+  /** The Triton top-k/top-p kernel keeps a persistent [min(next_pow2(R), SMs), vocab] fp32 buffer (v0.17+, R ≥ 8). */
+  tritonSamplerBuffer: boolean;
+  /** Hybrid (Mamba / linear-attention) models get prefix caching, and with it "align" state pages, by default (PR #40996, about v0.26). */
+  hybridPrefixCaching: boolean;
+  /** All --limit-mm-per-prompt limits at 0 skip the vision tower's weights (v0.15: every family; some families from v0.10.1). */
+  textOnlySkipsVision: boolean;
 }
+
+const at = (v: EngineVersion | undefined, major: number, minor: number, patch = 0) => v === undefined || compareVersion(v, major, minor, patch) >= 0;
 
 /**
  * Behaviour of a vLLM release; absent = the latest release.
- * - V1 became the default engine in v0.8.0 (PR #13726, "We have now enabled V1 engine by default",
- *   v0.8.0 release notes); V0 code was removed in v0.11.0.
- * - MLA entries aligned to 256 B: PR #12676 (commit 75e94309, 2025-02-04), listed in the v0.7.2
- *   release notes; removed by PR #14842 (commit 5952d8ab, 2025-03-15), before v0.8.0 (2025-03-18),
- *   whose V1 default never padded entries anyway.
- * - CUDA-graph estimate (PR #30515): VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS defaults to 1 since v0.21.0.
+ * - V1 became the default engine in v0.8.0 (PR #13726); V0 code was removed in v0.11.0.
+ * - MLA entries aligned to 256 B: PR #12676 (v0.7.2), removed by PR #14842 before v0.8.0.
+ * - CUDA-graph estimate (PR #30515) deducted by default, and gpu_memory_utilization 0.92, since v0.21.0 (PR #38284).
+ * - Batch defaults: v0.8.0–0.8.3 1,024 sequences on every GPU; v0.8.4 back to 256 below H100/H200 (PR #16158);
+ *   v0.8.5 the 70 GiB test (PR #17073); v0.9.0 excludes A100s (PR #17885); 16,384 tokens at ≥ 160 GiB from PR #51726 (about v0.27).
+ * - Sampler warm-up with top-k/top-p since v0.8.0 (PR #13594): the PyTorch sort path holds dtype + 26 B per element
+ *   up to v0.16; the Triton path (PR #33538, v0.17+) dtype + 12 B plus its buffer.
+ * Sources: docs/research/engine-facts.md §4.12–4.15 (vllm-project/vllm history read through a mirror).
  */
 export function vllmBehaviour(v: EngineVersion | undefined): VllmBehaviour {
-  if (!v) return { v0Engine: false, mlaEntryAlign256: false, cudaGraphsDeducted: true };
-  const v0Engine = compareVersion(v, 0, 8) < 0;
+  const v0Engine = !at(v, 0, 8);
   return {
     v0Engine,
-    mlaEntryAlign256: v0Engine && compareVersion(v, 0, 7, 2) >= 0,
-    cudaGraphsDeducted: compareVersion(v, 0, 21) >= 0,
+    mlaEntryAlign256: v0Engine && at(v, 0, 7, 2),
+    cudaGraphsDeducted: at(v, 0, 21),
+    gpuMemoryUtilization: at(v, 0, 21) ? 0.92 : 0.9,
+    v0ChunkedTokens: at(v, 0, 6, 5) ? 2048 : 512,
+    batchRule: at(v, 0, 27) ? "v1-160gib" : at(v, 0, 9) ? "v1-a100" : at(v, 0, 8, 5) ? "v1-0.8.5" : at(v, 0, 8, 4) ? "v1-0.8.4" : "v1-0.8.0",
+    samplerExtraBytes: v0Engine ? 30 : at(v, 0, 17) ? 12 : 26,
+    tritonSamplerBuffer: !v0Engine && at(v, 0, 17),
+    hybridPrefixCaching: at(v, 0, 26),
+    textOnlySkipsVision: at(v, 0, 15),
   };
 }
 
