@@ -1,12 +1,13 @@
-// Every accuracy comparison the project has (calibration/ and the public engine
-// logs), and the README block that shows their summary.
+// Every accuracy comparison the project has (calibration/), and the README
+// block that shows their summary.
 import { runAccuracy, type Comparison } from "./accuracyCases";
 import { markdown } from "./accuracyReport";
-import { runPublicAccuracy } from "./publicRuns";
 
-/** Every comparison: the measured runs in calibration/, then the public logs. */
+/** Every comparison: the measured runs and file sizes in calibration/. */
 export function allComparisons(): Comparison[] {
-  return [...runAccuracy().comparisons, ...runPublicAccuracy()];
+  const { comparisons, broken } = runAccuracy();
+  if (broken.length) throw new Error(`Accuracy cases the CLI refused:\n${broken.map((b) => `${b.id}: ${b.error}`).join("\n")}`);
+  return comparisons;
 }
 
 const START = "<!-- accuracy:start (npm run accuracy -- --readme) -->";
