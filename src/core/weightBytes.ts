@@ -1,6 +1,7 @@
 // Weight bytes of a model under a quant format, per tensor group, with the
 // parts engines place specially (input embeddings, output head, replicated tensors).
 import type { ModelEntry } from "./catalog";
+import type { FileWeights } from "./fileWeights";
 import { tensorBitsFn, type QuantFormat } from "./quant";
 import { modelTensors, type TensorGroup } from "./weights";
 
@@ -37,6 +38,8 @@ export function weightBytes(m: ModelEntry, q: QuantFormat, includeMtp = false): 
 }
 
 function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean): WeightBytes {
+  // A model read from a GGUF runs as that file: its native format is the exact bytes of its tensors.
+  if (m.fileWeights && (q.kind === "native" || q.kind === "file")) return fileWeightBytes(m, m.fileWeights, includeMtp);
   const bits = tensorBitsFn(q, { arch: m.arch, checkpoint: m.record.checkpoint.dtype });
   const byGroup: Record<TensorGroup, number> = { embed: 0, head: 0, attention: 0, mlp: 0, experts: 0, shared: 0, router: 0, linear: 0, norms: 0, vision: 0, mtp: 0 };
   let total = 0;
@@ -56,4 +59,14 @@ function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean):
   // A tied model serves its output head from the embedding matrix.
   if (m.arch.tiedEmbeddings) output = tokenEmbd;
   return { total, byGroup, tokenEmbd, output, replicated, bitsPerWeight: (total * 8) / params };
+}
+
+/** The file's own split; MTP (nextn) layers count only when the engine loads them, as for checkpoints. */
+function fileWeightBytes(m: ModelEntry, w: FileWeights, includeMtp: boolean): WeightBytes {
+  const byGroup = { ...w.byGroup, mtp: includeMtp ? w.byGroup.mtp : 0 };
+  const total = w.totalBytes - (includeMtp ? 0 : w.byGroup.mtp);
+  const params = w.params - (includeMtp ? 0 : w.mtpParams);
+  // A tied model serves its output head from the embedding matrix.
+  const output = m.arch.tiedEmbeddings ? w.tokenEmbdBytes : w.outputBytes;
+  return { total, byGroup, tokenEmbd: w.tokenEmbdBytes, output, replicated: w.replicatedBytes, bitsPerWeight: (total * 8) / params };
 }
