@@ -237,7 +237,11 @@ export async function readGgufHeader(src: ByteSource): Promise<GgufHeader> {
       return header;
     }
     const size = src.size;
-    if (atEnd || (size !== undefined && needed > size)) fail("invalid", `${what} is truncated: it ends at ${(size ?? buf.length).toLocaleString("en-US")} bytes, inside its header.`);
+    if (atEnd || (size !== undefined && needed > size)) {
+      // Too short even for the magic and version: not a GGUF cut short, just not a GGUF.
+      if (buf.length < 8) fail("invalid", `${what} is not a GGUF file (it has only ${buf.length} bytes).`);
+      fail("invalid", `${what} is truncated: it ends at ${(size ?? buf.length).toLocaleString("en-US")} bytes, inside its header.`);
+    }
     if (needed > MAX_HEADER_BYTES) fail("invalid", `${what} has a header larger than ${MAX_HEADER_BYTES / 2 ** 20} MiB; not a real GGUF.`);
     const next = Math.min(Math.max(needed, buf.length * 2), MAX_HEADER_BYTES, size ?? Infinity);
     const more = await src.read(buf.length, next - buf.length);
