@@ -10,7 +10,7 @@ import { estimate } from "../src/core/estimate";
 import { bytesSource, readGgufHeader, type ByteSource } from "../src/core/gguf";
 import { ggufBaseName, ggufImportInput, ggufSplitNames, readGgufModel } from "../src/core/ggufModel";
 import { writeGguf, GGML, tensorBytes } from "./support/ggufWriter";
-import { DYNAMIC, F16, fileOf, Q4_K_M, splitFiles, tinyDeepseek2, tinyGemma3, tinyGptOss, tinyGraniteHybrid, tinyLlama, tinyMixtral, tinyQwen2, tinyQwen2Moe, tinyQwen3, tinyQwen3Moe, type TinyModel } from "./support/tinyGguf";
+import { DYNAMIC, F16, fileOf, Q4_K_M, splitFiles, tinyDeepseek2, tinyGemma2, tinyGemma3, tinyGptOss, tinyGraniteHybrid, tinyLlama, tinyMixtral, tinyPhi3, tinyQwen2, tinyQwen2Moe, tinyQwen3, tinyQwen3Moe, type TinyModel } from "./support/tinyGguf";
 
 /** A source that records every read, to prove only the header is read. */
 function recording(name: string, bytes: Uint8Array): ByteSource & { reads: Array<[number, number]> } {
@@ -144,6 +144,8 @@ describe("GGUF architectures → layer kinds, weights exactly the file's tensor 
     ["qwen2moe (shared expert)", () => tinyQwen2Moe(), "qwen2_moe", false],
     ["mixtral (llama + experts)", () => tinyMixtral(), "mixtral", false],
     ["gemma3 (sliding window)", () => tinyGemma3(), "gemma3_text", true],
+    ["gemma2 (sliding window, tied)", () => tinyGemma2(), "gemma2", true],
+    ["phi3 (fused QKV and gate/up)", () => tinyPhi3(), "phi3", false],
     ["granitehybrid (Mamba2 + attention)", () => tinyGraniteHybrid(), "granitemoehybrid", false],
     ["deepseek2 (MLA + MoE)", () => tinyDeepseek2(), "deepseek_v3", false],
     ["gpt-oss (MXFP4 experts)", () => tinyGptOss(), "gpt_oss", false],
@@ -178,6 +180,8 @@ describe("GGUF architectures → layer kinds, weights exactly the file's tensor 
     const e = estimate({ model: entry, runtime: "llama.cpp", ctx: 32768 });
     const perToken = 1 * (256 + 256) * 2;
     expect(e.kvCacheBytes).toBe(2 * 32768 * perToken + 10 * 1024 * perToken);
+    const { entry: g2 } = await load(tinyGemma2());
+    expect(kinds(g2)).toEqual(["sliding", "full", "sliding", "full"]);
     // Without a window in the file, llama.cpp runs every layer as full attention.
     const { entry: full } = await load(tinyGemma3(Q4_K_M, 6, 0));
     expect(new Set(kinds(full))).toEqual(new Set(["full"]));

@@ -174,6 +174,39 @@ export function tinyQwen3(mix: Mix = Q4_K_M, over: Partial<Tiny> = {}): TinyMode
   return model(t, b);
 }
 
+/** Phi-3: fused QKV and gate/up projections, LongRoPE factor tables. */
+export function tinyPhi3(mix: Mix = Q4_K_M): TinyModel {
+  const t = { ...base("phi3"), kvHeads: 4 };
+  const b = new Builder(mix);
+  embeddings(b, t);
+  for (let i = 0; i < t.layers; i++) {
+    const p = `blk.${i}`;
+    b.v(`${p}.attn_norm.weight`, t.hidden);
+    b.w(`${p}.attn_qkv.weight`, [t.hidden, (t.heads + 2 * t.kvHeads) * t.headDim], "attn_qkv", i);
+    b.w(`${p}.attn_output.weight`, [t.heads * t.headDim, t.hidden], "attn_output", i);
+    b.v(`${p}.ffn_norm.weight`, t.hidden);
+    b.w(`${p}.ffn_up.weight`, [t.hidden, 2 * t.ff], "ffn_up", i);
+    b.w(`${p}.ffn_down.weight`, [t.ff, t.hidden], "ffn_down", i);
+  }
+  outputs(b, t);
+  b.v("rope_factors_long.weight", t.headDim / 2);
+  b.v("rope_factors_short.weight", t.headDim / 2);
+  return model(t, b);
+}
+
+/** Gemma 2: tied embeddings, four norms per layer, every other layer sliding (llama.cpp: set_swa_pattern(2)). */
+export function tinyGemma2(mix: Mix = Q4_K_M): TinyModel {
+  const t = { ...base("gemma2"), tied: true, archKv: [["attention.sliding_window", u32(256)]] as Array<[string, Value]> };
+  const b = new Builder(mix);
+  embeddings(b, t);
+  for (let i = 0; i < t.layers; i++) {
+    attention(b, t, i, { postNorm: true });
+    mlp(b, t, i, { postNorm: true });
+  }
+  outputs(b, t);
+  return model(t, b);
+}
+
 /** Qwen3-MoE: 8 experts of width 256, 2 per token, q/k norms. */
 export function tinyQwen3Moe(mix: Mix = DYNAMIC): TinyModel {
   const t = { ...base("qwen3moe"), archKv: [["expert_count", u32(8)], ["expert_used_count", u32(2)], ["expert_feed_forward_length", u32(256)]] as Array<[string, Value]> };
