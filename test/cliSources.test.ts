@@ -79,6 +79,7 @@ describe("fitmygpu --hf", () => {
       [["model", "--hf", "nobody/nothing"], /^error: No model repo 'nobody\/nothing'/],
       [["model", "--hf", "not-a-repo"], /^error: 'not-a-repo' is not a Hugging Face repo id/],
       [["model", "--hf-file", "x.gguf"], /^error: --hf-file names a GGUF in a Hub repo/],
+      [["model", "--hf", "tiny/llama-GGUF"], /^error: no config\.json in this repo \(tiny\/llama-GGUF\); it has GGUF files: read one with --hf-file, e\.g\. --hf-file tiny-llama-Q4_K_M\.gguf/],
       [["model", "qwen3-8b", "--hf", "Qwen/Qwen3-8B"], /^error: Give either a model name or --hf\/--gguf, not both/],
       [["model", "--hf", "Qwen/Qwen2.5-VL-72B-Instruct", "--gguf", "x.gguf"], /^error: Give either --hf or --gguf, not both/],
     ] as Array<[string[], RegExp]>) {

@@ -103,6 +103,8 @@ export async function resolveModelSource(f: SourceFlags, hub: () => Hub): Promis
   else {
     const h = hub();
     const info = await hubRepo(h, f.hf!);
+    if (f.hfFile === undefined && !info.hasConfig && info.ggufs.length)
+      throw new FitError("not-found", `no config.json in this repo (${info.repo}); it has GGUF files: read one with --hf-file, e.g. --hf-file ${info.ggufs[0].path} (${info.ggufs.length} in all: ${info.ggufs.map((g) => g.path).join(", ")}).`);
     input = f.hfFile !== undefined ? await hubGgufInput(h, info, f.hfFile, { name: f.name, contextWindow: f.contextWindow }) : await hubConfigInput(h, info, { name: f.name, contextWindow: f.contextWindow });
   }
   return importModel({ ...input, ...(f.params !== undefined ? { statedParams: f.params } : {}) });
