@@ -7,6 +7,7 @@ const HtmlWebpackPlugin = require("html-webpack-plugin");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const { addinBaseUrl, DEV_BASE_URL, rewriteManifest } = require("./scripts/addinUrls");
+const { connectSrc, hubEndpoints } = require("./scripts/hubPolicy");
 
 const dist = path.resolve(__dirname, "dist");
 
@@ -32,9 +33,12 @@ function addin(env, argv) {
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
     plugins: [
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
+      // The Hub endpoints the pane may ask (HF_ENDPOINT at build time): the same list in the bundle and in the CSP.
+      new webpack.DefinePlugin({ __HUB_ENDPOINTS__: JSON.stringify(hubEndpoints()) }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
+        templateParameters: { connectSrc: connectSrc() },
         chunks: ["taskpane"],
         scriptLoading: "defer",
         inject: "body",

@@ -1,7 +1,8 @@
 // The production build for hosting: `ADDIN_BASE_URL=… npm run release` writes
-// an add-in with no localhost left, the CSP on the pages, functions.json that
-// matches the source, and the manifest still readable. Without ADDIN_BASE_URL a
-// release build refuses to run.
+// an add-in with no localhost left, the CSP on the pages (connect-src: the Hub,
+// plus the HF_ENDPOINT the build was given), functions.json that matches the
+// source, and the manifest still readable. Without ADDIN_BASE_URL a release
+// build refuses to run.
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -11,6 +12,8 @@ import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
 const ROOT = path.resolve(__dirname, "..");
 const WEBPACK = path.join(ROOT, "node_modules/webpack-cli/bin/cli.js");
 const BASE = "https://example.org/fitmygpu/";
+/** A Hub mirror the release is built for (HF_ENDPOINT at build time). */
+const MIRROR = "https://hub.example.org";
 let out: string;
 
 beforeAll(() => {
@@ -19,7 +22,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(out, "cli.js"), "stale");
   execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out], {
     cwd: ROOT,
-    env: { ...process.env, ADDIN_BASE_URL: BASE },
+    env: { ...process.env, ADDIN_BASE_URL: BASE, HF_ENDPOINT: MIRROR },
     stdio: "pipe",
   });
 }, 300_000);
@@ -64,11 +67,12 @@ describe("production build", () => {
       const directives = Object.fromEntries(csp!.split(";").map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
       expect(directives["default-src"]).toEqual(["'self'"]);
       expect(directives["object-src"]).toEqual(["'none'"]);
-      for (const v of Object.values(directives).flat()) expect(v).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
+      // The one wildcard: the Hub's file CDN, which LFS downloads (GGUF byte ranges) are redirected to.
+      for (const v of Object.values(directives).flat()) expect(v).not.toMatch(/unsafe-inline|unsafe-eval|\*(?!\.hf\.co$)/);
       if (page === "taskpane.html") {
         expect(directives["script-src"]).toEqual(["'self'", "https://appsforoffice.microsoft.com"]);
-        expect(directives["connect-src"]).toEqual(["'self'", "https://appsforoffice.microsoft.com"]);
-      }
+        expect(directives["connect-src"]).toEqual(["'self'", "https://appsforoffice.microsoft.com", MIRROR, "https://huggingface.co", "https://*.hf.co"]);
+      } else expect(directives["connect-src"]).toBeUndefined();
       // Every <script> has a src (no inline code), and only office.js comes from elsewhere.
       const scripts = [...html.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
       for (const [, attrs, body] of scripts) {
@@ -79,10 +83,20 @@ describe("production build", () => {
     }
   });
 
-  test("the bundles make no network calls and use no eval", () => {
+  test("the bundles make no network calls but the Hub lookup, and use no eval", () => {
+    // The functions make none; the pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
+    expect(read("functions.js")).not.toMatch(/\bfetch\(/);
+    const pane = read("taskpane.js");
+    // No bare fetch() anywhere; the one global fetch is the Hub client's (core calls the function it is given, hub.fetch).
+    expect(pane.match(/(?<![\w$.])fetch\(/g)).toBeNull();
+    const fetches = [...pane.matchAll(/(?:globalThis|window|self)\.fetch\(/g)].map((m) => pane.slice(m.index, m.index! + 200));
+    expect(fetches).toHaveLength(1);
+    expect(fetches[0]).toMatch(/credentials:"omit",referrerPolicy:"no-referrer"/);
+    // The endpoints the pane offers are the ones the CSP allows.
+    expect(read("taskpane.js")).toContain(JSON.stringify([MIRROR, "https://huggingface.co"]));
     for (const f of ["taskpane.js", "functions.js"]) {
       const js = read(f);
-      expect(js).not.toMatch(/\bfetch\(|XMLHttpRequest|new WebSocket|sendBeacon|\beval\(/);
+      expect(js).not.toMatch(/XMLHttpRequest|new WebSocket|sendBeacon|\beval\(/);
       // zod's probe `new Function("")` is the only one, and zod is configured jitless so it never runs.
       expect(js).not.toMatch(/new Function\((?!""\))/);
     }

@@ -10,6 +10,8 @@ import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
 import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+import type { Hub } from "../core/hub";
+import { hasModelSource, hubFromEnv, resolveModelSource, type SourceFlags } from "./modelSources";
 
 const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it run?
 
@@ -23,6 +25,10 @@ Usage:
   fitmygpu estimate|fit|model --config config.json [--index model.safetensors.index.json]
                     [--name "My model"] [--params N] [--context-window N] [options]
                                                         a model beyond the catalog, from its config.json
+  fitmygpu estimate|fit|model --hf owner/name [--hf-file FILE.gguf] [--name ...] [options]
+                                                        a Hugging Face repo's config.json (or one of its GGUFs)
+  fitmygpu estimate|fit|model --gguf FILE.gguf [--gguf PART2.gguf ...] [--name ...] [options]
+                                                        a local GGUF: its header only, weights exact
   fitmygpu models [filter] [--json]
   fitmygpu gpus [filter] [--json]
   fitmygpu quants [--runtime R] [--json]
@@ -34,13 +40,21 @@ ctx is the context of one request; batch is the number of concurrent requests
 Memory is reported in GiB (2^30 bytes); --json reports bytes.
 --config reads a Hugging Face config.json in place of a model name; --index adds the exact
 checkpoint size (metadata.total_size); --params states the card's parameter count.
+--hf looks the repo up on the Hub (HF_ENDPOINT, default https://huggingface.co; HF_TOKEN for gated
+repos; HF_HUB_DOWNLOAD_TIMEOUT seconds per request, default 30): config.json, and
+model.safetensors.index.json when present; --hf-file reads one of its GGUFs by byte ranges.
+--gguf reads a GGUF's header (a split file: its first part finds the others beside it); its native
+format is the file's own tensor types, run by llama.cpp and Ollama. Nothing is fetched otherwise.
 --engine-args takes the engine's own flags (vLLM: --max-num-seqs 64 --enforce-eager; llama.cpp:
 -c 65536 -np 2 -fa on -ctk q8_0; Ollama: OLLAMA_NUM_PARALLEL=2 num_ctx=8192); --command takes a
 whole serve command, model and context included. Explicit options win over flags.
 --engine-version selects release behaviour (vLLM 0.6.3, llama.cpp b6123, Ollama 0.29.0; default:
 the latest release). --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
 
-type Flags = Record<string, string | boolean>;
+type Flags = Record<string, string | boolean | string[]>;
+
+/** Flags that may be given more than once (the parts of a split GGUF). */
+const REPEATABLE = new Set(["gguf"]);
 
 function parse(argv: string[]): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
@@ -53,7 +67,8 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
       else {
         const v = inline ?? argv[++i];
         if (v === undefined) throw new FitError("invalid", `--${k} needs a value.`);
-        flags[k] = v;
+        if (REPEATABLE.has(k)) flags[k] = [...((flags[k] as string[] | undefined) ?? []), v];
+        else flags[k] = v;
       }
     } else positional.push(a);
   }
@@ -61,7 +76,9 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 }
 
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
-const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "json", "explain", "help", ...MODEL_FLAGS]);
+/** Model sources resolved (fetched or read) before the command runs: see modelSources.ts. */
+const SOURCE_FLAGS = ["hf", "hf-file", "gguf"];
+const KNOWN = new Set([...SOURCE_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -79,8 +96,32 @@ function readText(flag: string, file: string): string {
   }
 }
 
-/** The model named on the command line, or the one --config imports (files are read here, parsed and validated in core). */
-function modelArg(name: string | undefined, flags: Flags, example: string): string | ModelEntry {
+/** A model named two ways is refused before anything is fetched or read. */
+function checkSourceArgs(name: string | undefined, flags: Flags): void {
+  if (name) throw new FitError("invalid", `Give either a model name or --hf/--gguf, not both ('${name}').`);
+  if (flags.config !== undefined || flags.index !== undefined) throw new FitError("invalid", "--config/--index and --hf/--gguf are alternatives: give one.");
+}
+
+/** Commands that take a model, so the only ones for which --hf / --gguf are fetched or read. */
+export const MODEL_COMMANDS = new Set(["estimate", "fit", "model"]);
+
+/** The --hf / --hf-file / --gguf flags, for resolveModelSource. */
+export function sourceFlags(flags: Flags): SourceFlags {
+  const text = (k: string) => (typeof flags[k] === "string" ? (flags[k] as string) : undefined);
+  return { hf: text("hf"), hfFile: text("hf-file"), gguf: flags.gguf as string[] | undefined, name: text("name"), params: number(flags, "params"), contextWindow: number(flags, "context-window") };
+}
+
+/**
+ * The model named on the command line, the one --config imports (files are read here, parsed and
+ * validated in core), or the one --hf / --gguf named, already resolved by `run` (`resolved`).
+ */
+function modelArg(name: string | undefined, flags: Flags, example: string, resolved?: ModelEntry): string | ModelEntry {
+  if (hasModelSource(sourceFlags(flags))) {
+    checkSourceArgs(name, flags);
+    if (!resolved) throw new FitError("invalid", "--hf and --gguf are read before the command runs: call run(), not main().");
+    return resolved;
+  }
+  if (flags["hf-file"] !== undefined) throw new FitError("invalid", "--hf-file names a GGUF in a Hub repo: give the repo with --hf owner/name.");
   if (flags.config === undefined) {
     for (const k of MODEL_FLAGS) if (flags[k] !== undefined) throw new FitError("invalid", `--${k} goes with --config.`);
     if (!name) throw new FitError("invalid", `Name a model (or give --config config.json), e.g. ${example}.`);
@@ -100,7 +141,7 @@ function checkFlags(flags: Flags): void {
   for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new FitError("invalid", `Unknown option --${k}. See fitmygpu --help.`);
 }
 
-function input(model: string | undefined, flags: Flags): EstimateInput {
+function input(model: string | undefined, flags: Flags, resolved?: ModelEntry): EstimateInput {
   checkFlags(flags);
   const explicit = {
     quant: flags.quant as string | undefined,
@@ -116,7 +157,7 @@ function input(model: string | undefined, flags: Flags): EstimateInput {
   };
   if (flags.command !== undefined) {
     if (model) throw new FitError("invalid", `Give either a model name or --command, not both ('${model}').`);
-    if (flags.config !== undefined) throw new FitError("invalid", "Give either --config or --command, not both.");
+    if (flags.config !== undefined || resolved) throw new FitError("invalid", "Give either --command or a model source (--config, --hf, --gguf), not both.");
     const c = commandInput(String(flags.command));
     if (flags.runtime !== undefined && findRuntime(flags.runtime).id !== c.runtime) throw new FitError("invalid", `--runtime ${String(flags.runtime)} disagrees with the command, which runs ${c.runtime}.`);
     // Flags given with --engine-args come after the command's own, so they win.
@@ -125,7 +166,7 @@ function input(model: string | undefined, flags: Flags): EstimateInput {
   }
   return {
     ...explicit,
-    model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090"),
+    model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090", resolved),
     runtime: flags.runtime as string | undefined,
     engineArgs: flags["engine-args"] as string | undefined,
   };
@@ -190,8 +231,8 @@ function estimateJson(e: Estimate): Record<string, unknown> {
   return j;
 }
 
-function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
-  const inp = input(positional[1], flags);
+function runEstimate(positional: string[], flags: Flags, out: (s: string) => void, resolved?: ModelEntry): void {
+  const inp = input(positional[1], flags, resolved);
   const e = estimate(inp);
   if (flags.json) {
     out(JSON.stringify(estimateJson(e), null, 2));
@@ -228,10 +269,10 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
   }
 }
 
-function runFit(positional: string[], flags: Flags, out: (s: string) => void): void {
+function runFit(positional: string[], flags: Flags, out: (s: string) => void, resolved?: ModelEntry): void {
   if (flags.gpu || flags["vram-gib"]) throw new FitError("invalid", "fit compares every catalog GPU; drop --gpu/--vram-gib (use estimate for one GPU).");
   if (flags.command !== undefined) throw new FitError("invalid", "fit takes --engine-args, not --command; name the model and the runtime.");
-  const inp = input(positional[1], flags);
+  const inp = input(positional[1], flags, resolved);
   if (flags.json) {
     const rows = compareGpus(inp);
     out(JSON.stringify(rows.map((r) => ({ gpu: r.gpu.id, name: r.gpu.name, vramBytes: r.gpu.memoryBytes, status: r.status ?? null, requiredBytes: r.estimate?.perGpu.totalBytes ?? null, headroomBytes: r.estimate?.headroomBytes ?? null, maxConcurrency: r.estimate?.maxConcurrency ?? null, tokensPerSecond: r.tokensPerSecond ?? null, error: r.error ?? null })), null, 2));
@@ -244,8 +285,42 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void): v
   out(table(t));
 }
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n"), err: (s: string) => void = (s) => process.stderr.write(s + "\n")): number {
+const stdout = (s: string) => process.stdout.write(s + "\n");
+const stderr = (s: string) => process.stderr.write(s + "\n");
+
+/** Bad input: one line on stderr, exit 2; anything else is a bug (exit 1). */
+function report(e: unknown, err: (s: string) => void): number {
+  if (isFitError(e)) {
+    err(`error: ${e.message}`);
+    return 2;
+  }
+  err(`internal error: ${(e as Error).message}`);
+  return 1;
+}
+
+/**
+ * Runs the CLI as dist/cli.js does: a model named by --hf or --gguf is fetched or
+ * read first (only then: no other command touches the network), then `main` runs.
+ * `hub` is the Hub the environment names (replaceable in tests).
+ */
+export async function run(argv: string[], out: (s: string) => void = stdout, err: (s: string) => void = stderr, hub: () => Hub = () => hubFromEnv(process.env)): Promise<number> {
+  let resolved: ModelEntry | undefined;
+  try {
+    const { positional, flags } = parse(argv);
+    const sources = sourceFlags(flags);
+    if (MODEL_COMMANDS.has(positional[0]) && hasModelSource(sources) && !flags.help) {
+      checkFlags(flags);
+      checkSourceArgs(positional[1], flags);
+      resolved = await resolveModelSource(sources, hub);
+    }
+  } catch (e) {
+    return report(e, err);
+  }
+  return main(argv, out, err, resolved);
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. A model from --hf/--gguf comes resolved (see run). */
+export function main(argv: string[], out: (s: string) => void = stdout, err: (s: string) => void = stderr, resolved?: ModelEntry): number {
   try {
     const { positional, flags } = parse(argv);
     const cmd = positional[0];
@@ -257,14 +332,14 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
     const filter = (positional[1] ?? "").toLowerCase();
     switch (cmd) {
       case "estimate":
-        runEstimate(positional, flags, out);
+        runEstimate(positional, flags, out, resolved);
         return 0;
       case "fit":
-        runFit(positional, flags, out);
+        runFit(positional, flags, out, resolved);
         return 0;
       case "model": {
         checkFlags(flags);
-        const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b");
+        const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b", resolved);
         const m = typeof arg === "string" ? findModel(arg) : arg;
         if (flags.json) {
           out(JSON.stringify(modelSpecJson(m), null, 2));
@@ -310,11 +385,6 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         throw new FitError("invalid", `Unknown command '${cmd}'. Commands: estimate, fit, model, models, gpus, quants, runtimes.`);
     }
   } catch (e) {
-    if (isFitError(e)) {
-      err(`error: ${e.message}`);
-      return 2;
-    }
-    err(`internal error: ${(e as Error).message}`);
-    return 1;
+    return report(e, err);
   }
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // Entry point of dist/cli.js.
-import { main } from "./cli";
+import { run } from "./cli";
 
-process.exitCode = main(process.argv.slice(2));
+void run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

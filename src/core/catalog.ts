@@ -8,6 +8,7 @@ import { architectureFromConfig, type Architecture } from "./architecture";
 import { gpuFileSchema, modelFileSchema, sourceSchema, type GpuRecord, type ModelRecord } from "./catalogSchema";
 import { MODEL_FILES } from "./catalogFiles.generated";
 import { fail } from "./errors";
+import type { FileWeights } from "./fileWeights";
 import { KV_ALIASES, KV_DTYPES, type KvDtype } from "./kvDtype";
 import { buildIndex, normalizeName, resolve, type NameIndex } from "./names";
 import { QUANTS, type QuantFormat } from "./quant";
@@ -43,6 +44,8 @@ export interface ModelEntry {
   record: ModelRecord;
   arch: Architecture;
   params: ParamCounts;
+  /** Exact weight bytes read from the model's GGUF file(s); absent for checkpoints sized by quant rules. */
+  fileWeights?: FileWeights;
 }
 
 /** Builds a model entry from a validated record; throws a FitError if its config is not understood. */

@@ -45,7 +45,7 @@ export const modelRecordSchema = z
       /** The repository whose config.json is copied into `config`. */
       repo: z.string().min(1),
       /** The checkpoint's own weight format, used for the `native` quant. */
-      dtype: z.enum(["bf16", "fp16", "fp32", "fp8", "mxfp4", "nvfp4", "w4a16-g32"]),
+      dtype: z.enum(["bf16", "fp16", "fp32", "fp8", "mxfp4", "nvfp4", "w4a16-g32", "gguf"]),
       /** total_size from model.safetensors.index.json, when read. */
       safetensorsBytes: z.number().int().positive().optional(),
     }),
@@ -78,6 +78,7 @@ export const modelRecordSchema = z
   .superRefine((r, ctx) => {
     // Catalog records stay fully sourced; only custom records may use the marker.
     if (r.custom) return;
+    if (r.checkpoint.dtype === "gguf") ctx.addIssue({ code: "custom", path: ["checkpoint", "dtype"], message: "catalog records describe checkpoints; 'gguf' marks a model read from a GGUF file by the user" });
     if (r.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
     if (r.releaseDate === CUSTOM) ctx.addIssue({ code: "custom", path: ["releaseDate"], message: "expected YYYY-MM-DD (or YYYY-MM)" });
     if (r.params.source === CUSTOM) ctx.addIssue({ code: "custom", path: ["params", "source"], message: "expected a source URL" });

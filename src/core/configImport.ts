@@ -9,6 +9,7 @@ import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";
 import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
 import { fail } from "./errors";
+import { fileWeightsSchema, type FileWeights } from "./fileWeights";
 import type { CheckpointDtype } from "./quant";
 import { paramCounts } from "./weights";
 
@@ -32,6 +33,8 @@ export interface ConfigImportInput {
   statedParams?: number;
   /** Context window, for configs that do not declare max_position_embeddings. */
   contextWindow?: number;
+  /** Exact weights read from a GGUF file (whose metadata `config` restates); the model's native format is then the file itself. */
+  gguf?: FileWeights;
 }
 
 /** Largest config.json / index text accepted: real configs are a few KiB; a weight map a few MiB. */
@@ -294,6 +297,7 @@ export function importModel(input: ConfigImportInput): ModelEntry {
   for (const k of DROPPED_KEYS) delete config[k];
   const arch = architectureFromConfig(config);
   const params = paramCounts(arch);
+  const gguf = input.gguf !== undefined ? checkFileWeights(input, params.total) : undefined;
   const totalSize = input.index !== undefined && input.index !== null ? safetensorsTotalSize(input.index) : input.safetensorsBytes;
   if (totalSize !== undefined) {
     if (!Number.isInteger(totalSize) || totalSize <= 0 || totalSize > 1e14) fail("invalid", `safetensors total_size must be a positive whole number of bytes, got ${totalSize}.`);
@@ -311,9 +315,9 @@ export function importModel(input: ConfigImportInput): ModelEntry {
   const id = input.id !== undefined ? optionalName(input.id, "id")! : slugId(name);
   if (!/^[a-z0-9][a-z0-9.\-]*$/.test(id)) fail("invalid", `The model id '${id}' must be lowercase letters, digits, '.' and '-' (starting with a letter or digit).`);
   const hfId = optionalName(input.hfId, "Hugging Face id");
-  const dtype = checkpointDtypeOf(config, totalSize, params.total);
+  const dtype = gguf ? "gguf" : checkpointDtypeOf(config, totalSize, params.total);
   const moe = arch.layers.some((l) => l.ffn.kind === "moe");
-  const dtypeNote = config.quantization_config ? `pre-quantized ${dtype} checkpoint` : declaredDtype(config) ? `${dtype} checkpoint` : `no torch_dtype in config.json: ${dtype} assumed`;
+  const dtypeNote = gguf ? ggufNote(gguf) : config.quantization_config ? `pre-quantized ${dtype} checkpoint` : declaredDtype(config) ? `${dtype} checkpoint` : `no torch_dtype in config.json: ${dtype} assumed`;
   const record = {
     id,
     name,
@@ -323,7 +327,7 @@ export function importModel(input: ConfigImportInput): ModelEntry {
     releaseDate: CUSTOM,
     license: "unknown",
     modality: modalityOf(config),
-    architecture: `Imported config.json: ${config.model_type}, ${fields.num_hidden_layers} layers, hidden ${fields.hidden_size}, ${fields.num_attention_heads} query / ${fields.num_key_value_heads} KV heads${moe ? ", MoE" : ""}`,
+    architecture: `${gguf ? "Read from GGUF" : "Imported config.json"}: ${config.model_type}, ${fields.num_hidden_layers} layers, hidden ${fields.hidden_size}, ${fields.num_attention_heads} query / ${fields.num_key_value_heads} KV heads${moe ? ", MoE" : ""}`,
     contextWindow,
     hfIds: { quantized: [], ...(hfId ? { instruct: hfId } : {}) },
     checkpoint: { repo: hfId ?? id, dtype, ...(totalSize !== undefined ? { safetensorsBytes: totalSize } : {}) },
@@ -331,14 +335,45 @@ export function importModel(input: ConfigImportInput): ModelEntry {
       total: stated ?? params.total,
       active: moe ? params.active : null,
       source: CUSTOM,
-      note: stated !== undefined ? "total as stated by the user" : "derived from config.json",
+      note: stated !== undefined ? "total as stated by the user" : gguf ? `derived from the GGUF metadata; the file holds ${gguf.params.toLocaleString("en-US")} parameters` : "derived from config.json",
     },
     config,
-    notes: `Imported by the user from config.json (${dtypeNote}); metadata is not sourced.`,
+    notes: gguf ? `Read by the user from ${gguf.files.join(", ")} (${dtypeNote}); metadata is not sourced.` : `Imported by the user from config.json (${dtypeNote}); metadata is not sourced.`,
     sources: [],
     custom: true as const,
   };
   const parsed = modelRecordSchema.safeParse(record);
   if (!parsed.success) fail("invalid", `The imported model is invalid: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}.`);
-  return { record: parsed.data, arch, params };
+  return { record: parsed.data, arch, params, ...(gguf ? { fileWeights: gguf } : {}) };
+}
+
+// ---- GGUF weights --------------------------------------------------------------------
+
+/** Share of the file's parameters the architecture read from its metadata may miss (rope tables, Gemma 3's q/k norms). */
+const GGUF_PARAM_TOLERANCE = 0.03;
+
+/**
+ * Validates a GGUF's exact weights and checks them against the architecture its
+ * metadata describes: a file whose tensors hold far more or fewer parameters than
+ * that architecture has a layout this reader does not understand, so KV and
+ * activation sizes derived from it could not be trusted either.
+ */
+function checkFileWeights(input: ConfigImportInput, derived: number): FileWeights {
+  const r = fileWeightsSchema.safeParse(input.gguf);
+  if (!r.success) fail("invalid", `The GGUF weights are invalid: ${r.error.issues[0]?.path.join(".") || "value"} ${r.error.issues[0]?.message}.`);
+  const w = r.data;
+  if (input.index !== undefined && input.index !== null) fail("invalid", "A GGUF file carries its exact size; it takes no model.safetensors.index.json.");
+  const inFile = w.params - w.mtpParams;
+  if (Math.abs(derived / inFile - 1) > GGUF_PARAM_TOLERANCE)
+    fail("unsupported", `The GGUF's metadata describes a ${String((input.config as Json)?.model_type ?? "model")} of ${derived.toLocaleString("en-US")} parameters but its tensors hold ${inFile.toLocaleString("en-US")}: this file's layout is not understood, so its memory cannot be estimated.`);
+  return w;
+}
+
+/** "2,000 tensors, 4.68 GiB: Q4_K 71%, Q6_K 19%, …" */
+function ggufNote(w: FileWeights): string {
+  const mix = Object.entries(w.types)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, b]) => `${t} ${((100 * b) / w.totalBytes).toFixed(b / w.totalBytes < 0.01 ? 1 : 0)}%`)
+    .join(", ");
+  return `${w.tensors.toLocaleString("en-US")} tensors, ${w.totalBytes.toLocaleString("en-US")} bytes exactly: ${mix}`;
 }

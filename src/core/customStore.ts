@@ -1,8 +1,8 @@
 // Custom models and GPUs as the user entered them, and their storage format: one
 // versioned JSON string small enough for Office document settings. Models are
 // stored as their inputs (config.json, index total_size, name/id, stated
-// params), never as derived numbers, so a reload re-derives them with the
-// current estimator. Everything read back is validated; nothing half-valid is
+// params, a GGUF's tensor byte totals), never as derived numbers, so a reload
+// re-derives them with the current estimator. Everything read back is validated; nothing half-valid is
 // ever registered.
 import "./zodConfig";
 import { z } from "zod";
@@ -10,6 +10,7 @@ import { setCustomEntries, type CustomEntries, type ModelEntry } from "./catalog
 import { gpuRecordSchema, type GpuRecord } from "./catalogSchema";
 import { importModel, safeJsonObject, safetensorsTotalSize, slugId, type ConfigImportInput } from "./configImport";
 import { fail, isFitError } from "./errors";
+import { fileWeightsSchema } from "./fileWeights";
 import { GiB } from "./units";
 
 export const CUSTOM_STORE_VERSION = 1;
@@ -30,6 +31,8 @@ export const customModelInputSchema = z
     hfId: text(200).optional(),
     statedParams: z.number().positive().max(1e14).optional(),
     contextWindow: z.number().int().positive().max(1e9).optional(),
+    /** Exact weights read from the model's GGUF file(s): facts of the file, not derived numbers. */
+    gguf: fileWeightsSchema.optional(),
   })
   .strict();
 export type CustomModelInput = z.infer<typeof customModelInputSchema>;
@@ -73,7 +76,7 @@ function issueText(e: z.ZodError, what: string): string {
 export function customModelInput(input: ConfigImportInput): CustomModelInput {
   const config = safeJsonObject(input.config, "config.json");
   const safetensorsBytes = input.index !== undefined && input.index !== null ? safetensorsTotalSize(input.index) : input.safetensorsBytes;
-  const candidate = { config, safetensorsBytes, name: input.name, id: input.id, hfId: input.hfId, statedParams: input.statedParams, contextWindow: input.contextWindow };
+  const candidate = { config, safetensorsBytes, name: input.name, id: input.id, hfId: input.hfId, statedParams: input.statedParams, contextWindow: input.contextWindow, gguf: input.gguf };
   for (const k of Object.keys(candidate) as (keyof typeof candidate)[]) if (candidate[k] === undefined) delete candidate[k];
   const r = customModelInputSchema.safeParse(candidate);
   if (!r.success) fail("invalid", issueText(r.error, "Custom model"));

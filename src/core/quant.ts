@@ -13,7 +13,7 @@ const formatSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    kind: z.enum(["native", "float", "linear", "experts", "gguf"]),
+    kind: z.enum(["native", "float", "linear", "experts", "gguf", "file"]),
     bits: z.number().positive().optional(),
     linearBits: z.number().positive().optional(),
     expertBits: z.number().positive().optional(),
@@ -25,7 +25,7 @@ const formatSchema = z
 
 export const quantsFileSchema = z
   .object({
-    ggmlTypes: z.record(z.string(), z.object({ blockSize: z.number().int().positive(), typeBytes: z.number().positive() })),
+    ggmlTypes: z.record(z.string(), z.object({ id: z.number().int().min(0), blockSize: z.number().int().positive(), typeBytes: z.number().int().positive() }).strict()),
     formats: z.array(formatSchema),
     sources: z.array(sourceSchema).min(1),
   })
@@ -35,7 +35,23 @@ export type QuantFormat = z.infer<typeof formatSchema>;
 
 const parsed = quantsFileSchema.parse(quantsJson);
 export const QUANTS: readonly QuantFormat[] = parsed.formats;
-const GGML = parsed.ggmlTypes as Record<GgmlType, { blockSize: number; typeBytes: number }>;
+const GGML = parsed.ggmlTypes as Record<GgmlType, { id: number; blockSize: number; typeBytes: number }>;
+
+/** A ggml tensor type as a GGUF file stores it: its id, name, and bytes per block of `blockSize` elements. */
+export interface GgmlTypeInfo {
+  id: number;
+  name: string;
+  blockSize: number;
+  typeBytes: number;
+}
+
+const GGML_BY_ID = new Map<number, GgmlTypeInfo>(Object.entries(parsed.ggmlTypes).map(([name, t]) => [t.id, { name, ...t }]));
+
+/** The ggml type a GGUF tensor info's type id stands for; undefined for ids FitMyGPU does not know. */
+export const ggmlTypeById = (id: number): GgmlTypeInfo | undefined => GGML_BY_ID.get(id);
+
+/** Names of every ggml type FitMyGPU can size, for error messages. */
+export const GGML_TYPE_NAMES: readonly string[] = [...GGML_BY_ID.values()].sort((a, b) => a.id - b.id).map((t) => t.name);
 
 /** Bits per weight of a GGML type, e.g. Q4_K → 4.5. */
 export function ggmlBits(t: GgmlType): number {
@@ -46,8 +62,11 @@ export function ggmlBits(t: GgmlType): number {
 const QUANTIZABLE: ReadonlySet<TensorGroup> = new Set(["attention", "mlp", "experts", "shared", "linear", "mtp"]);
 const EXPERT_ROLES = new Set(["ffn_gate_exps", "ffn_up_exps", "ffn_down_exps"]);
 
-/** A checkpoint's own weight format; "w4a16-g32" is INT4 routed experts with a bf16 scale per 32 (Kimi-K2.5's compressed-tensors checkpoint). */
-export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp4" | "w4a16-g32";
+/**
+ * A checkpoint's own weight format; "w4a16-g32" is INT4 routed experts with a bf16 scale per 32
+ * (Kimi-K2.5's compressed-tensors checkpoint); "gguf" is a GGUF file's own per-tensor types.
+ */
+export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp4" | "w4a16-g32" | "gguf";
 
 /** The format `native` stands for, given the checkpoint's dtype. */
 export function nativeFormat(dtype: CheckpointDtype): QuantFormat {
@@ -95,6 +114,9 @@ export function tensorBitsFn(q: QuantFormat, w: WeightContext): (t: Tensor) => n
       const ftype = base.ftype as Ftype;
       return (t) => ggmlBits(ggufTensorType(ftype, t, ctx));
     }
+    case "file":
+      // Exact file bytes are not a per-tensor rule: weightBytes takes them from the file itself.
+      return fail("unsupported", `The '${base.id}' weights are a GGUF file's own tensor types; only a model read from a GGUF file has them. Pick a quant format (e.g. q4_k_m) for this model.`);
     default:
       return fail("invalid", `Quant format '${q.id}' has no weight rule.`);
   }

@@ -2,6 +2,7 @@
 // parts engines place specially (input embeddings, output head, replicated tensors).
 import { f, part, sized, type Part } from "./breakdown";
 import type { ModelEntry } from "./catalog";
+import type { FileWeights } from "./fileWeights";
 import { tensorBitsFn, type QuantFormat } from "./quant";
 import { modelTensors, type TensorGroup } from "./weights";
 
@@ -44,6 +45,8 @@ export function weightBytes(m: ModelEntry, q: QuantFormat, includeMtp = false): 
 }
 
 function computeWeightBytes(m: ModelEntry, q: QuantFormat, includeMtp: boolean): WeightBytes {
+  // A model read from a GGUF runs as that file: its native format is the exact bytes of its tensors.
+  if (m.fileWeights && (q.kind === "native" || q.kind === "file")) return fileWeightBytes(m, m.fileWeights, includeMtp);
   const bits = tensorBitsFn(q, { arch: m.arch, checkpoint: m.record.checkpoint.dtype });
   const byGroup: Record<TensorGroup, number> = { embed: 0, head: 0, attention: 0, mlp: 0, experts: 0, shared: 0, router: 0, linear: 0, norms: 0, vision: 0, mtp: 0 };
   let total = 0;
@@ -78,4 +81,21 @@ export function shardedWeights(wb: WeightBytes, quant: string, tp: number): Part
   const label = `${quant} weights (${wb.bitsPerWeight.toFixed(2)} bits/weight)`;
   if (tp === 1) return [sized(label, wb.total)];
   return [part(`${label}, sharded`, f(wb.total - wb.replicated, "B"), f(1 / tp, `of ${tp} GPUs`)), sized("replicated on every GPU (norms, routers, MLA down-projections)", wb.replicated)];
+}
+
+/** The file's own split; MTP (nextn) layers count only when the engine loads them, as for checkpoints. */
+function fileWeightBytes(m: ModelEntry, w: FileWeights, includeMtp: boolean): WeightBytes {
+  const byGroup = { ...w.byGroup, mtp: includeMtp ? w.byGroup.mtp : 0 };
+  const total = w.totalBytes - (includeMtp ? 0 : w.byGroup.mtp);
+  const params = w.params - (includeMtp ? 0 : w.mtpParams);
+  // A tied model serves its output head from the embedding matrix.
+  const output = m.arch.tiedEmbeddings ? w.tokenEmbdBytes : w.outputBytes;
+  // Stored files read before per-block sizes were kept: spread the block bytes over the blocks evenly.
+  const blocks = m.arch.layers.length;
+  const blockBytes = total - byGroup.embed - byGroup.head - byGroup.vision - byGroup.mtp - w.outputNormBytes;
+  const perLayer = w.perLayer && w.perLayer.length === blocks ? w.perLayer : new Array<number>(blocks).fill(blockBytes / blocks);
+  const perLayerExperts = w.perLayerExperts && w.perLayerExperts.length === blocks ? w.perLayerExperts : new Array<number>(blocks).fill(byGroup.experts / blocks);
+  // Everything outside the blocks but the input embeddings (output head, final norm, rope tables) travels with the output layer.
+  const rest = total - w.tokenEmbdBytes - byGroup.vision - byGroup.mtp - perLayer.reduce((a, b) => a + b, 0);
+  return { total, byGroup, tokenEmbd: w.tokenEmbdBytes, output, replicated: w.replicatedBytes, bitsPerWeight: (total * 8) / params, perLayer, perLayerExperts, outputLayer: rest + (m.arch.tiedEmbeddings ? w.tokenEmbdBytes : 0) };
 }

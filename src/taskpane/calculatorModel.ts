@@ -5,6 +5,8 @@ import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalo
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
 import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
+import { looksLikeRepoId } from "../core/hub";
+import { normalizeName } from "../core/names";
 import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
 import type { TermName } from "../core/runtimeProfile";
 import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
@@ -187,6 +189,32 @@ export function searchModels(query: string, limit = 50): Option[] {
     .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name))
     .slice(0, limit)
     .map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` }));
+}
+
+/** Option ids that ask for a Hub lookup instead of naming a model. */
+export const HUB_OPTION_PREFIX = "hub:";
+
+/**
+ * When the typed text is a Hub repo id (owner/name) that no catalog or custom
+ * model answers to, the picker offers to look it up; picking it is the request.
+ */
+export function hubLookupOption(query: string): Option | null {
+  const q = query.trim();
+  if (!looksLikeRepoId(q) || catalog().index.model.map.has(normalizeName(q))) return null;
+  return { id: `${HUB_OPTION_PREFIX}${q}`, label: `Look up ${q} on Hugging Face`, detail: "Reads its config.json from the Hub (Add tab); nothing is sent before you pick this." };
+}
+
+/**
+ * The engine and weight format a model needs: a model read from a GGUF runs as
+ * that file (native) on llama.cpp or Ollama; other models keep the form's choice.
+ */
+export function setupFor(model: string, s: Pick<CalcState, "runtime" | "quant">): Pick<CalcState, "runtime" | "quant"> {
+  try {
+    if (findModel(model).record.checkpoint.dtype !== "gguf") return s;
+  } catch {
+    return s;
+  }
+  return { runtime: s.runtime === "ollama" ? "ollama" : "llama.cpp", quant: "native" };
 }
 
 /** GPUs matching what the user typed (name, id, vendor, class, alias), best first. */

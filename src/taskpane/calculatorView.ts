@@ -4,7 +4,7 @@ import { catalog } from "../core/catalog";
 import { parseEngineVersion } from "../core/runtimes/vllmVersion";
 import { formatBytes as gib, formatCount } from "../core/units";
 import { combobox } from "./combobox";
-import { CONTEXT_PRESETS, calculate, contextWarning, hasGpuUtil, isVllm, kvDtypesFor, quantsFor, searchGpus, searchModels, type CalcResult, type CalcState } from "./calculatorModel";
+import { CONTEXT_PRESETS, calculate, contextWarning, hasGpuUtil, HUB_OPTION_PREFIX, hubLookupOption, isVllm, kvDtypesFor, quantsFor, searchGpus, searchModels, setupFor, type CalcResult, type CalcState } from "./calculatorModel";
 import { h, replace, uid } from "./dom";
 import { gpuLabel, modelLabel } from "./workbookPlan";
 
@@ -49,19 +49,38 @@ function numberField(label: string, value: number | null, min: number, max: numb
   return { root: h("div", { class: "field" }, h("label", { for: id }, label), el, message, opts.hint ? h("span", { class: "hint" }, opts.hint) : null), el, message };
 }
 
-/** The calculator panel over a shared, mutable form state. */
-export function calculatorView(state: CalcState, onStateChange: () => void, actions: HTMLElement): CalculatorView {
+/** The calculator panel over a shared, mutable form state; `onHubLookup` takes a repo the user asked to look up. */
+export function calculatorView(state: CalcState, onStateChange: () => void, actions: HTMLElement, onHubLookup: (repo: string) => void = () => undefined): CalculatorView {
   const result = h("div", { class: "result", "aria-live": "polite", "aria-atomic": "false" });
   const recompute = () => {
     render(result, calculate(state), state);
     onStateChange();
   };
 
-  const model = combobox("Model", (q) => searchModels(q), (id) => {
+  const model = combobox("Model", (q) => {
+    const hub = hubLookupOption(q);
+    return hub ? [...searchModels(q), hub] : searchModels(q);
+  }, (id) => {
+    if (id.startsWith(HUB_OPTION_PREFIX)) {
+      // Not a model yet: keep the current one and hand the repo to the Add tab.
+      model.set(modelLabel(state.model));
+      onHubLookup(id.slice(HUB_OPTION_PREFIX.length));
+      return;
+    }
     state.model = id;
+    const setup = setupFor(id, state);
+    if (setup.runtime !== state.runtime || setup.quant !== state.quant) {
+      state.runtime = runtime.el.value = setup.runtime;
+      quant.setOptions(quantsFor(setup.runtime), setup.quant);
+      state.quant = quant.el.value;
+      kv.setOptions(kvDtypesFor(setup.runtime), state.kvDtype);
+      state.kvDtype = kv.el.value;
+      util.root.hidden = !hasGpuUtil(setup.runtime);
+      advanced.hidden = !isVllm(setup.runtime);
+    }
     ctxWarn();
     recompute();
-  }, "Search by name, company or Hugging Face id.");
+  }, "Search by name, company or Hugging Face id; an owner/name not listed can be looked up on the Hub.");
   const gpu = combobox("GPU", (q) => searchGpus(q), (id) => {
     state.gpu = id;
     recompute();

@@ -1,18 +1,20 @@
-// "Add model" (paste or pick a config.json, preview what the estimator derives,
-// save) and "Add GPU". In Excel the entries live in the workbook's settings, so
+// "Add model" (from the Hugging Face Hub, a GGUF file, or a pasted or picked
+// config.json: preview what the estimator derives, save) and "Add GPU". In Excel the entries live in the workbook's settings, so
 // everyone who opens it sees them; in a browser they last for the session.
 import { setCustomEntries } from "../core/catalog";
-import { importModel } from "../core/configImport";
+import { importModel, type ConfigImportInput } from "../core/configImport";
 import { buildCustomEntries, customModelInput, type CustomInputs } from "../core/customStore";
 import { isFitError } from "../core/errors";
-import { MODEL_FIELDS } from "../core/spec";
 import { formatParams } from "../core/units";
-import { formatField } from "./calculatorModel";
 import { saveCustom, type SettingsLike } from "./customSettings";
 import { h, replace, uid } from "./dom";
+import { hubView } from "./hubView";
+import { derivedLine, specTable } from "./importCard";
 
 export interface CustomView {
   root: HTMLElement;
+  /** Looks a repo up on the Hub in the "Add from Hugging Face" section. */
+  lookUp(repo: string): Promise<void>;
 }
 
 function field(label: string, control: HTMLInputElement | HTMLTextAreaElement, hint?: string): HTMLElement {
@@ -78,7 +80,22 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
     replace(list, ...(items.length ? items.map((it) => h("li", {}, it.label, " ", h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"))) : [h("li", {}, "No custom models or GPUs yet.")]));
   };
 
-  // --- Add model
+  /** Stores an import as every custom model is stored; false (nothing stored) when it does not validate or save. */
+  const saveImport = async (inp: ConfigImportInput): Promise<boolean> => {
+    let entry;
+    try {
+      entry = customModelInput(inp);
+    } catch (e) {
+      status.className = "error";
+      status.textContent = (e as Error).message;
+      return false;
+    }
+    return persist({ ...current, models: [...current.models.filter((m) => (m.name ?? m.id) !== (entry.name ?? entry.id)), entry] }, `Added ${entry.name ?? entry.id ?? "the model"}; FIT functions and the calculator know it by that name.`);
+  };
+  const saveLabel = settings ? "Save to workbook" : "Use this model";
+  const hub = hubView(saveImport, saveLabel);
+
+  // --- Add model from config.json
   const config = h("textarea", { id: uid("config"), spellcheck: "false", placeholder: '{ "model_type": "qwen3", "hidden_size": 4096, … }', "data-testid": "config-text" });
   const configFile = h("input", { type: "file", accept: ".json,application/json", id: uid("config-file") });
   const indexFile = h("input", { type: "file", accept: ".json,application/json", id: uid("index-file") });
@@ -91,7 +108,7 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
   const name = h("input", { type: "text", id: uid("name"), placeholder: "e.g. My fine-tune 8B", "data-testid": "custom-name" });
   const stated = h("input", { type: "text", id: uid("stated"), inputmode: "decimal", placeholder: "e.g. 8.2B (optional)" });
   const previewEl = h("div", { "data-testid": "custom-preview" });
-  const save = h("button", { type: "button", class: "btn primary", disabled: true, "data-testid": "custom-save" }, settings ? "Save to workbook" : "Use this model");
+  const save = h("button", { type: "button", class: "btn primary", disabled: true, "data-testid": "custom-save" }, saveLabel);
 
   const input = () => ({ config: config.value, index: indexText, name: name.value.trim() || undefined, statedParams: optionalNumber(stated) });
   function preview(): void {
@@ -108,12 +125,7 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
     try {
       const m = importModel(inp);
       const warn = inp.statedParams && Math.abs(m.params.total / inp.statedParams - 1) > 0.02 ? `The derived ${formatParams(m.params.total)} parameters differ from the stated ${formatParams(inp.statedParams)} by ${((m.params.total / inp.statedParams - 1) * 100).toFixed(1)}%: check the config (a vision tower or MTP layers may be counted differently).` : null;
-      replace(
-        previewEl,
-        h("p", {}, `Derived: ${formatParams(m.params.total)} parameters (${formatParams(m.params.active)} active), ${m.arch.layers.length} layers.`),
-        warn ? h("p", { class: "warn", role: "alert" }, warn) : null,
-        h("div", { class: "table-wrap" }, h("table", { class: "grid spec" }, h("tbody", {}, ...MODEL_FIELDS.map((f) => h("tr", {}, h("th", { scope: "row" }, f.label), h("td", {}, formatField(f.format, f.value(m)))))))),
-      );
+      replace(previewEl, h("p", {}, derivedLine(m)), warn ? h("p", { class: "warn", role: "alert" }, warn) : null, specTable(m));
       save.disabled = false;
     } catch (e) {
       if (!isFitError(e)) throw e;
@@ -122,15 +134,7 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
   }
   for (const el of [config, name, stated]) el.addEventListener("input", preview);
   save.addEventListener("click", async () => {
-    let entry;
-    try {
-      entry = customModelInput(input());
-    } catch (e) {
-      status.className = "error";
-      status.textContent = (e as Error).message;
-      return;
-    }
-    const ok = await persist({ ...current, models: [...current.models.filter((m) => (m.name ?? m.id) !== (entry.name ?? entry.id)), entry] }, `Added ${entry.name ?? entry.id ?? "the model"}; FIT functions and the calculator know it by that name.`);
+    const ok = await saveImport(input());
     if (ok) {
       config.value = "";
       replace(previewEl);
@@ -163,6 +167,7 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
   const root = h(
     "div",
     {},
+    hub.root,
     h("h2", {}, "Add a model from its config.json"),
     h("p", { class: "hint" }, "Paste the model's config.json from Hugging Face (or pick the file). The estimator derives every layer from it; nothing is guessed. Optionally add model.safetensors.index.json to pin the exact weight size."),
     field("config.json", config),
@@ -179,5 +184,5 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
     h("h2", {}, settings ? "In this workbook" : "In this session"),
     list,
   );
-  return { root };
+  return { root, lookUp: hub.lookUp };
 }

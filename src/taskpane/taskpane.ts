@@ -44,7 +44,8 @@ function theme(): void {
   document.documentElement.dataset.theme = dark ? "dark" : "light";
 }
 
-function tabs(onShow: (panel: string) => void): void {
+/** Wires the tabs; returns a function that shows one by its tab id. */
+function tabs(onShow: (panel: string) => void): (tabId: string) => void {
   const list = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
   const show = (tab: HTMLButtonElement, focus: boolean) => {
     for (const t of list) {
@@ -65,6 +66,10 @@ function tabs(onShow: (panel: string) => void): void {
       else if (e.key === "End") show(list[list.length - 1], true);
     });
   });
+  return (tabId) => {
+    const tab = list.find((t) => t.id === tabId);
+    if (tab) show(tab, false);
+  };
 }
 
 function exportButtons(title: string, rows: () => ExportCell[][]): HTMLElement {
@@ -156,14 +161,22 @@ function boot(host: Host): void {
     if (visible === "panel-model") renderModelPage(modelPanel, state.model, modelActions);
     if (visible === "panel-gpus") gpus?.refresh();
   };
-  const calc = calculatorView(state, refreshVisible, calcActions);
+  let showTab: (tabId: string) => void = () => undefined;
+  let lookUp: (repo: string) => Promise<void> = async () => undefined;
+  // The model picker's "Look up owner/name on Hugging Face" runs the lookup in the Add tab.
+  const calc = calculatorView(state, refreshVisible, calcActions, (repo) => {
+    showTab("tab-custom");
+    void lookUp(repo);
+  });
   replace(calcPanel, calc.root);
   replace(gpuPanel, gpus.root);
-  replace(customPanel, customView(host.settings, host.custom, () => {
+  const custom = customView(host.settings, host.custom, () => {
     calc.refresh();
     refreshVisible();
-  }, host.recalc).root);
-  tabs((panel) => {
+  }, host.recalc);
+  lookUp = custom.lookUp;
+  replace(customPanel, custom.root);
+  showTab = tabs((panel) => {
     visible = panel;
     refreshVisible();
   });

@@ -8,9 +8,14 @@
 //   3. inside Excel: office.js replaced by test/browser/officeStub.ts (bundled here), a fake
 //      Office + recording fake Excel object model; saves docs/images/grid.png,
 //      the recorded GPU grid with its FIT formulas evaluated by the page
+//   4. Add from Hugging Face (inside the fake Excel): the pane's requests to
+//      https://huggingface.co are proxied to the mock Hub of the jest suites
+//      (test/browser/hubFixtures.ts, bundled here for Node), so the real CSP
+//      and the real endpoint are exercised; a GGUF picked from disk too
 // Every scenario also asserts: no page errors, no CSP violations (office.js's
 // own blocked telemetry frame aside), no console errors, no duplicate ids, and
-// no request leaving the box (office.js is served locally).
+// no request leaving the box (office.js is served locally; the other scenarios
+// make no Hub request at all).
 //
 // Usage: npm run build && npm run test:browser
 // Env: CHROMIUM_PATH (default /usr/bin/chromium).
@@ -29,14 +34,27 @@ let stubScript = "";
 
 /** Bundles officeStub.ts (and the fake Excel it shares with the jest tests) into one browser script. */
 function bundleStub() {
+  return bundle(STUB, "web").then(({ js }) => js);
+}
+
+/** Bundles hubFixtures.ts (the jest suites' mock Hub and GGUF writer) for Node and loads it. */
+async function loadHubFixtures() {
+  const { js } = await bundle(path.join(__dirname, "hubFixtures.ts"), "node");
+  const file = path.join(fs.mkdtempSync(path.join(require("os").tmpdir(), "fitmygpu-hub-")), "hubFixtures.js");
+  fs.writeFileSync(file, js);
+  return require(file);
+}
+
+/** One TypeScript entry bundled with webpack for `target` ("web" or "node"). */
+function bundle(entry, target) {
   const webpack = require("webpack");
   const out = fs.mkdtempSync(path.join(require("os").tmpdir(), "fitmygpu-stub-"));
   const compiler = webpack({
     mode: "development",
     devtool: false,
-    target: "web",
-    entry: STUB,
-    output: { path: out, filename: "officeStub.js" },
+    target,
+    entry,
+    output: { path: out, filename: "bundle.js", ...(target === "node" ? { library: { type: "commonjs2" } } : {}) },
     resolve: { extensions: [".ts", ".js", ".json"] },
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
     performance: { hints: false },
@@ -44,9 +62,9 @@ function bundleStub() {
   return new Promise((resolve, reject) =>
     compiler.run((err, stats) => {
       if (err || stats.hasErrors()) return reject(err ?? new Error(stats.toString("errors-only")));
-      const js = fs.readFileSync(path.join(out, "officeStub.js"), "utf8");
+      const js = fs.readFileSync(path.join(out, "bundle.js"), "utf8");
       fs.rmSync(out, { recursive: true, force: true });
-      compiler.close(() => resolve(js));
+      compiler.close(() => resolve({ js }));
     }),
   );
 }
@@ -160,15 +178,25 @@ function serveDist() {
  * A fresh context and page on the pane. `office` is "real" (office.js from
  * node_modules: a plain browser, no host) or "stub" (fake Office + Excel).
  */
-async function openPane(browser, base, office, seedSettings) {
+/** The Hub the pane knows (its build's default endpoint); scenario 4 proxies it to the mock Hub. */
+const HUB = "https://huggingface.co";
+
+async function openPane(browser, base, office, seedSettings, mockHubUrl) {
   const context = await browser.newContext({ viewport: VIEWPORT, acceptDownloads: true });
   if (seedSettings) await context.addInitScript((seed) => { window.__seedSettings = seed; }, seedSettings);
   context.setDefaultTimeout(STEP_TIMEOUT);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
-  const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [] };
+  const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [], hub: [] };
   await context.route("**/*", async (route) => {
     const url = route.request().url();
     if (url.startsWith(base + "/")) return route.continue();
+    if (mockHubUrl && url.startsWith(HUB + "/")) {
+      const u = new URL(url);
+      const headers = route.request().headers();
+      log.hub.push({ method: route.request().method(), path: u.pathname + u.search, range: headers.range, authorization: headers.authorization });
+      const response = await route.fetch({ url: mockHubUrl + u.pathname + u.search });
+      return route.fulfill({ response });
+    }
     if (url.startsWith(CDN)) {
       const rest = new URL(url).pathname.slice(new URL(CDN).pathname.length);
       log.officeFiles.push(rest);
@@ -199,6 +227,7 @@ async function openPane(browser, base, office, seedSettings) {
   await until("the host badge leaves 'Loading…'", () => page.textContent("#host-badge"), (t) => t && t !== "Loading…", 10000);
   return { context, page, log, office };
 }
+
 
 /**
  * office.js itself (outside Office and in it) loads a hidden telemetry proxy
@@ -876,6 +905,125 @@ function gridHtml(grid) {
   </body></html>`;
 }
 
+// ------------------------------------------------------------------ scenario 4
+
+async function addFromHub(browser, base, fixtures) {
+  console.log("4. Add from Hugging Face and from a GGUF file (fake Excel; https://huggingface.co proxied to the mock Hub)");
+  const s = await openPane(browser, base, "stub", undefined, fixtures.hub.url);
+  const { page, log } = s;
+  const hubStatus = () => text(page, "[data-testid=hub-status]");
+  const lookUp = async (repo) => {
+    await page.fill("[data-testid=hub-repo]", repo);
+    await page.click("[data-testid=hub-lookup]");
+  };
+  const stored = () => page.evaluate(() => String(window.__fakeSettings.store["fitmygpu.custom"] ?? ""));
+  const weightsGiB = (name) => page.evaluate((n) => window.__fit.WEIGHTS([[n]], [["native"]], [["llama.cpp"]])[0][0], name);
+
+  await check("nothing is asked of the Hub until the user asks", async () => {
+    await showTab(page, "tab-custom");
+    equal(log.hub.length, 0, "Hub requests after opening the pane and the Add tab");
+    equal(await page.inputValue("[data-testid=hub-endpoint]"), HUB, "endpoint setting (the build's default)");
+    equal(await page.getAttribute("[data-testid=hub-token]", "type"), "password", "token field type");
+  });
+
+  await check("Look up Qwen/Qwen2.5-VL-72B-Instruct: file list, then config.json; the preview says 73.41B; Save stores it in the workbook", async () => {
+    await lookUp("Qwen/Qwen2.5-VL-72B-Instruct");
+    await untilMatches("hub status", hubStatus, /Read config\.json of Qwen\/Qwen2\.5-VL-72B-Instruct/);
+    equal(JSON.stringify(log.hub.map((r) => r.path)), JSON.stringify(["/api/models/Qwen/Qwen2.5-VL-72B-Instruct?blobs=true", "/Qwen/Qwen2.5-VL-72B-Instruct/resolve/main/config.json"]), "Hub requests");
+    const preview = await text(page, "[data-testid=hub-preview]");
+    matches(preview, /Derived: 73\.41B parameters/, "preview");
+    equal(await page.inputValue("[data-testid=hub-name]"), "Qwen2.5-VL-72B-Instruct", "name field");
+    await page.click("[data-testid=hub-save]");
+    await untilMatches("status after saving", () => text(page, "[data-testid=custom-status]"), /Added Qwen2\.5-VL-72B-Instruct.*Saved in this workbook/);
+    matches(await stored(), /"hfId":"Qwen\/Qwen2\.5-VL-72B-Instruct"/, "fitmygpu.custom holds the config as custom models are stored");
+    equal(await page.locator("[data-testid=hub-save]").isVisible(), false, "the card is cleared after saving");
+  });
+
+  await check("a gated repo: the gated message and the token field; with the token it saves, and the token is stored nowhere", async () => {
+    await lookUp("meta/gated-tiny");
+    await untilMatches("gated message", hubStatus, /^gated repo: accept its licence on the Hub and give a token/);
+    equal(await page.getAttribute("[data-testid=hub-status]", "role"), "alert", "role of the error");
+    assert(await page.locator("[data-testid=hub-settings]").evaluate((d) => d.open), "the Hub settings open for the token");
+    await page.fill("[data-testid=hub-token]", "hf_browser_secret");
+    await page.click("[data-testid=hub-lookup]");
+    await untilMatches("hub status with the token", hubStatus, /Read config\.json of meta\/gated-tiny/);
+    equal(log.hub.at(-1).authorization, "Bearer hf_browser_secret", "Authorization on the config request");
+    await page.click("[data-testid=hub-save]");
+    await untilMatches("status after saving", () => text(page, "[data-testid=custom-status]"), /Added gated-tiny/);
+    const everything = await page.evaluate(() => JSON.stringify({ settings: window.__fakeSettings.store, local: { ...localStorage }, session: { ...sessionStorage }, cookie: document.cookie }));
+    assert(!everything.includes("hf_browser_secret"), "the token is in no setting or browser storage");
+    await page.fill("[data-testid=hub-token]", "");
+  });
+
+  await check("malformed JSON and an endpoint outside the security policy: a message, nothing saved", async () => {
+    const before = await stored();
+    await lookUp("owner/malformed");
+    await untilMatches("malformed message", hubStatus, /config\.json of owner\/malformed is not valid JSON/);
+    equal(await page.locator("[data-testid=hub-save]").isVisible(), false, "no save button after a bad answer");
+    equal(await stored(), before, "workbook setting unchanged");
+    await page.fill("[data-testid=hub-endpoint]", "https://hub.evil.example");
+    const n = log.hub.length;
+    await lookUp("tiny/qwen3-GGUF");
+    await untilMatches("policy message", hubStatus, /may connect only to https:\/\/huggingface\.co .* build the add-in with HF_ENDPOINT=https:\/\/hub\.evil\.example/);
+    equal(log.hub.length, n, "no request was made");
+    await page.fill("[data-testid=hub-endpoint]", HUB);
+    await lookUp("Qwen/Qwen3-8B");
+    await untilMatches("catalog message", hubStatus, /Qwen\/Qwen3-8B is in the catalog as Qwen3-8B/);
+    equal(log.hub.length, n, "no request for a catalog repo");
+  });
+
+  await check("the model picker offers a lookup for an unknown owner/name; its GGUF is read by byte ranges and saved", async () => {
+    await showTab(page, "tab-calc");
+    const input = combo(page, "Model");
+    await input.focus();
+    await page.keyboard.type("Qwen/Qwen3-8B");
+    const listId = await input.getAttribute("aria-controls");
+    const known = await until("options for a catalog repo", () => page.locator(`#${listId} [role=option]`).allInnerTexts(), (o) => o.length > 0);
+    assert(!known.some((o) => /Look up/.test(o)), `no lookup is offered for a catalog repo, saw ${show(known)}`);
+    await input.fill("");
+    await page.keyboard.type("tiny/qwen3-GGUF");
+    await page.locator(`#${listId} [role=option]`, { hasText: "Look up tiny/qwen3-GGUF on Hugging Face" }).click();
+    await until("the Add tab", () => page.getAttribute("#tab-custom", "aria-selected"), (v) => v === "true");
+    await untilMatches("no config, GGUFs listed", hubStatus, /no config\.json in this repo \(tiny\/qwen3-GGUF\)\. Read one of its GGUF files below/);
+    matches(await text(page, "[data-testid=hub-files]"), /MoE\/tiny-moe-00001-of-00002\.gguf \(2 parts\)[\s\S]*tiny-qwen3-Q4_K_M\.gguf/, "GGUF list");
+    const before = log.hub.length;
+    await page.getByRole("button", { name: "Read the header of tiny-qwen3-Q4_K_M.gguf" }).click();
+    await untilMatches("header read", hubStatus, /Read the header of tiny-qwen3-Q4_K_M\.gguf/);
+    const reads = log.hub.slice(before);
+    assert(reads.length >= 1 && reads.every((r) => /^bytes=\d+-\d+$/.test(r.range || "")), `only range requests for the GGUF, saw ${show(reads)}`);
+    matches(await text(page, "[data-testid=hub-preview]"), /GGUF: \d+ tensors, .* exactly \(Q4_K \d+%/, "GGUF preview");
+    await page.click("[data-testid=hub-save]");
+    await untilMatches("status after saving the GGUF", () => text(page, "[data-testid=custom-status]"), /Added tiny-qwen3-Q4_K_M/);
+    const gib = await weightsGiB("tiny-qwen3-Q4_K_M");
+    equal(Math.round(gib * 2 ** 30), fixtures.expected.qwen3Bytes - fixtures.expected.qwen3EmbdBytes, "FIT.WEIGHTS of the saved GGUF (bytes): the file's tensors less the input embeddings llama.cpp keeps on the host");
+    await showTab(page, "tab-calc");
+    await pickByKeyboard(page, combo(page, "Model"), "tiny-qwen3-Q4_K_M");
+    await untilMatches("result title", () => resultTitle(page), /tiny-qwen3-Q4_K_M on /);
+    equal(await fieldIn(page, "Engine").inputValue(), "llama.cpp", "engine switched to llama.cpp for a GGUF");
+    equal(await fieldIn(page, "Weights").inputValue(), "native", "weights switched to the file's own (native)");
+    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+  });
+
+  await check("Add from a GGUF file: a picked .gguf is read (header only) and saved", async () => {
+    await showTab(page, "tab-custom");
+    await page.locator("[data-testid=gguf-file]").setInputFiles({ name: "tiny-gemma3-Q4_K_M.gguf", mimeType: "application/octet-stream", buffer: Buffer.from(fixtures.gemmaFile) });
+    await untilMatches("gguf status", () => text(page, "[data-testid=gguf-status]"), /Read the header of tiny-gemma3-Q4_K_M\.gguf/);
+    matches(await text(page, "[data-testid=gguf-preview]"), /GGUF: \d+ tensors/, "GGUF file preview");
+    await page.click("[data-testid=gguf-save]");
+    await untilMatches("status after saving the file", () => text(page, "[data-testid=custom-status]"), /Added tiny-gemma3-Q4_K_M/);
+    // Tied embeddings: llama.cpp copies them to the GPU as the output head, so the GPU holds every tensor of the file.
+    equal(Math.round((await weightsGiB("tiny-gemma3-Q4_K_M")) * 2 ** 30), fixtures.expected.gemmaBytes, "FIT.WEIGHTS of the picked GGUF (bytes)");
+  });
+
+  await check("axe-core finds no accessibility violations with the Hub results shown", async () => {
+    const v = await accessibilityViolations(page);
+    assert(v.length === 0, `accessibility violations: ${show(v)}`);
+  });
+
+  await hygiene("hub", s);
+  await s.context.close();
+}
+
 // ------------------------------------------------------------------ main
 
 async function main() {
@@ -910,10 +1058,12 @@ async function main() {
     fatal(`Could not launch Chromium at ${CHROMIUM}: ${e.message.split("\n")[0]}\nInstall it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
   }
   console.log(`Serving dist/ at ${base}; Chromium ${browser.version()}`);
+  let fixtures;
   try {
-    for (const scenario of [standaloneCalculator, customModelAndGpu, insideExcel]) {
+    fixtures = await loadHubFixtures().then((m) => m.startBrowserHub(ROOT));
+    for (const scenario of [standaloneCalculator, customModelAndGpu, insideExcel, addFromHub]) {
       try {
-        await scenario(browser, base);
+        await scenario(browser, base, fixtures);
       } catch (e) {
         failed++;
         failures.push(`${scenario.name}: ${e.message}`);
@@ -923,6 +1073,7 @@ async function main() {
   } finally {
     await browser.close();
     server.close();
+    if (fixtures) await fixtures.hub.close();
   }
   console.log(`\n${passed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   if (failed) {
