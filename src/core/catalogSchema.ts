@@ -87,6 +87,29 @@ export type ModelRecord = z.infer<typeof modelRecordSchema>;
 
 export const modelFileSchema = z.object({ models: z.array(modelRecordSchema).min(1) }).strict();
 
+/**
+ * One price of a GPU, with where and when it was read. "cloud-hourly" is an on-demand
+ * (no commitment) rate per GPU-hour, already divided by the GPU count when the provider
+ * prices a whole node; "purchase" is a price per card, or per system for Apple machines.
+ */
+export const gpuPriceSchema = z
+  .object({
+    kind: z.enum(["cloud-hourly", "purchase"]),
+    usd: z.number().positive(),
+    unit: z.enum(["per GPU-hour", "per card", "per system"]),
+    provider: z.string().min(1),
+    product: z.string().min(1),
+    url: z.string().url(),
+    /** When we read the source. */
+    read: isoDate,
+    /** When the price was current, as the source dates it; null when the source gives no date. */
+    asOf: isoDate.nullable(),
+    note: z.string().min(1),
+  })
+  .strict()
+  .refine((p) => (p.kind === "cloud-hourly") === (p.unit === "per GPU-hour"), "cloud-hourly prices are per GPU-hour; purchase prices are per card or per system");
+export type GpuPrice = z.infer<typeof gpuPriceSchema>;
+
 export const gpuRecordSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9.\-]*$/),
@@ -108,11 +131,14 @@ export const gpuRecordSchema = z
     releaseYear: z.number().int().min(2015).max(2030).nullable(),
     tdpWatts: z.number().positive().nullable(),
     sources: z.array(sourceSchema),
+    /** Cloud and purchase prices, each with its source and date (see src/core/prices.ts). */
+    prices: z.array(gpuPriceSchema).default([]),
     /** A GPU the user defined (not part of the catalog). */
     custom: z.literal(true).optional(),
   })
   .strict()
   .superRefine((g, ctx) => {
+    if (new Set(g.prices.filter((p) => p.kind === "purchase").map((p) => p.unit)).size > 1) ctx.addIssue({ code: "custom", path: ["prices"], message: "a GPU's purchase prices share one unit (per card or per system)" });
     if (g.custom) return;
     if (g.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
     if (g.releaseYear === null) ctx.addIssue({ code: "custom", path: ["releaseYear"], message: "catalog GPUs state their release year" });

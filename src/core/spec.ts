@@ -3,6 +3,7 @@
 import type { ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
 import { fail } from "./errors";
+import { defaultPrice, purchasePrice } from "./prices";
 import { toGiB } from "./units";
 
 /** How a field is shown: parameter counts in billions, counts with separators, dates as dates. */
@@ -85,6 +86,11 @@ export const GPU_FIELDS: readonly SpecField<GpuRecord>[] = [
   { key: "unified_memory", jsonKey: "unifiedMemory", label: "Unified memory", format: "bool", value: (g) => g.unifiedMemory },
   { key: "release_year", jsonKey: "releaseYear", label: "Release year", format: "count", value: (g) => g.releaseYear },
   { key: "tdp_watts", jsonKey: "tdpWatts", label: "TDP (W)", format: "count", value: (g) => g.tdpWatts },
+  // Catalog prices are a starting point: the median of dated public quotes (src/core/prices.ts).
+  { key: "price_per_hour", jsonKey: "pricePerHour", label: "Cloud price, median of on-demand quotes ($/GPU-hour)", format: "number", value: (g) => defaultPrice(g)?.usd ?? null },
+  { key: "price_date", jsonKey: "priceDate", label: "Cloud price: oldest quote date", format: "date", value: (g) => defaultPrice(g)?.oldest ?? null },
+  { key: "purchase_price", jsonKey: "purchasePrice", label: "Purchase price, median of quotes ($)", format: "number", value: (g) => purchasePrice(g)?.usd ?? null },
+  { key: "purchase_price_date", jsonKey: "purchasePriceDate", label: "Purchase price: oldest quote date", format: "date", value: (g) => purchasePrice(g)?.oldest ?? null },
 ];
 
 function field<T>(fields: readonly SpecField<T>[], what: string, key: unknown): SpecField<T> {
