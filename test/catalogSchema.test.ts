@@ -17,6 +17,11 @@ describe("catalog files pass their schemas", () => {
     const parsed = gpuFileSchema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
     if (!parsed.success) throw new Error(parsed.error.message);
   });
+  test("dense FP8 is never below dense BF16 (catches a sparse or FP16-accumulate figure in bf16Tflops)", () => {
+    const gpus = JSON.parse(fs.readFileSync(path.join(dir, "gpus.json"), "utf8")).gpus as Array<{ id: string; bf16Tflops: number | null; fp8Tflops: number | null }>;
+    const bad = gpus.filter((g) => g.bf16Tflops !== null && g.fp8Tflops !== null && g.fp8Tflops < g.bf16Tflops).map((g) => g.id);
+    expect(bad).toEqual([]);
+  });
   test("model ids are unique", () => {
     const ids = modelFiles.flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, "models", f), "utf8")).models.map((m: { id: string }) => m.id));
     expect(ids.length).toBe(new Set(ids).size);

@@ -124,7 +124,16 @@ export const gpuRecordSchema = z
     memoryNote: z.string().min(1),
     marketedMemoryGB: z.number().positive(),
     bandwidthGBs: z.number().positive(),
+    /**
+     * Peak dense FP16/BF16 matrix throughput with FP32 accumulate, in TFLOPS, as the vendor's
+     * datasheet or whitepaper states it; the speed model uses it for prefill (time to first token).
+     * Never the 2:4-sparse figure. GeForce cards: the whitepaper's "FP16 Tensor TFLOPS with FP32
+     * Accumulate" (half the FP16-accumulate figure). AMD RDNA: the dense WMMA rate. Apple GPUs
+     * (no matrix units before M5): the FP16 ALU rate, which equals the FP32 rate. null when no source
+     * gives a figure under this convention. Full rules: catalog/README.md, "Compute: bf16Tflops".
+     */
     bf16Tflops: z.number().positive().nullable(),
+    /** Peak dense FP8 tensor throughput in TFLOPS, same rules as bf16Tflops; null where unsupported or unsourced. */
     fp8Tflops: z.number().positive().nullable(),
     unifiedMemory: z.boolean(),
     /** null on user-defined GPUs. */
