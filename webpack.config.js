@@ -75,6 +75,7 @@ function node() {
       accuracy: "./scripts/accuracy.ts",
       bench: "./scripts/bench.ts",
       docs: "./scripts/docs.ts",
+      fitSpeed: "./scripts/fitSpeed.ts",
     },
     output: { path: dist, filename: "[name].js", clean: false },
     resolve: { extensions: [".ts", ".js", ".json"] },

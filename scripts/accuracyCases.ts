@@ -65,12 +65,34 @@ export interface FileRun {
   notes: string;
 }
 
+/** A measured speed: where it was read, the rows, the CLI arguments of its setup (--ctx is the mean context of the measured tokens), and the rate. */
+export interface SpeedRun {
+  id: string;
+  engine: string;
+  /** The backend the source ran: CUDA, ROCm, Vulkan or Metal. */
+  backend: string;
+  engineVersion: string | null;
+  url: string;
+  read: string;
+  quote: string[];
+  /** The benchmark command as the source gives it. */
+  sourceCommand: string;
+  cli: string;
+  measured: { decodeTokensPerSecond?: number; decodeTokensPerSecondTotal?: number; prefillTokensPerSecond?: number };
+  notes: string;
+}
+
 const DIR = path.join(__dirname, "..", "calibration");
 export const MEMORY_FILES = ["vllm", "sglang", "llamacpp", "ollama", "transformers", "mlx"];
 
 /** Every measured memory run in calibration/. */
 export function loadRuns(): MemoryRun[] {
   return MEMORY_FILES.flatMap((f) => JSON.parse(fs.readFileSync(path.join(DIR, `${f}.json`), "utf8")) as MemoryRun[]);
+}
+
+/** Every measured speed in calibration/speed.json. */
+export function loadSpeedRuns(): SpeedRun[] {
+  return JSON.parse(fs.readFileSync(path.join(DIR, "speed.json"), "utf8")) as SpeedRun[];
 }
 
 /** Every file-size record in calibration/files.json. */
@@ -91,6 +113,9 @@ interface EstimateJson {
   kvCapacityTokens?: number;
   maxConcurrency?: number;
   gpuLayers?: number;
+  decodeTokensPerSecond?: number;
+  decodeTokensPerSecondTotal?: number;
+  prefillTokensPerSecond?: number | null;
   devices: Array<{ kind: string; terms: Record<string, Part[]> }>;
 }
 
@@ -132,6 +157,27 @@ export function compareRun(r: MemoryRun): Comparison[] {
   return out;
 }
 
+/** The comparison of a measured speed with the estimate for its arguments. */
+export function compareSpeedRun(r: SpeedRun): Comparison[] {
+  const e = runCli(r.cli);
+  const m = r.measured;
+  const pairs: Array<[Term, number | null | undefined, number | undefined]> = [
+    ["decode", e.decodeTokensPerSecond, m.decodeTokensPerSecond],
+    ["decode", e.decodeTokensPerSecondTotal, m.decodeTokensPerSecondTotal],
+    ["prefill", e.prefillTokensPerSecond, m.prefillTokensPerSecond],
+  ];
+  return pairs.flatMap(([term, est, meas]) => {
+    if (meas === undefined) return [];
+    // Prefill needs the GPU's compute figure; without one the estimate says "unknown" and the row is listed, not compared.
+    if (est === null && term === "prefill") throw new NotEstimated(`${r.id}: no prefill estimate, the catalog has no compute figure for this GPU`);
+    if (est === undefined || est === null) throw new Error(`${r.id}: the estimate has no ${term} speed`);
+    return [cmp(r.id, r.engine, term, est, meas, "tok/s")];
+  });
+}
+
+/** A measured figure the estimator cannot give for a stated reason (not a broken case). */
+export class NotEstimated extends Error {}
+
 /** Weight bytes of a model's checkpoint or GGUF file under a format (text only for GGUFs). */
 export function fileBytes(model: string, quant: string, textOnly = false): number {
   const w = weightBytes(findModel(model), findQuant(quant));
@@ -143,18 +189,24 @@ export function compareFiles(files = loadFiles()): Comparison[] {
   return files.flatMap((f) => f.sizes.map((s) => cmp(f.id, "file", "weights", fileBytes(f.model, s.quant, f.textOnly) / GiB, s.bytes / GiB, "GiB")));
 }
 
-/** Every memory comparison (the runs, then the file sizes), and the runs whose arguments the CLI refused. */
-export function runAccuracy(): { comparisons: Comparison[]; broken: Array<{ id: string; error: string }> } {
+/** Every comparison (the memory runs, the file sizes, then the speeds), and the runs whose arguments the CLI refused. */
+export function runAccuracy(): { comparisons: Comparison[]; broken: Array<{ id: string; error: string }>; notEstimated: Array<{ id: string; reason: string }> } {
   const broken: Array<{ id: string; error: string }> = [];
-  const comparisons = loadRuns().flatMap((r) => {
-    try {
-      return compareRun(r);
-    } catch (e) {
-      broken.push({ id: r.id, error: (e as Error).message });
-      return [];
-    }
-  });
-  return { comparisons: [...comparisons, ...compareFiles()], broken };
+  const notEstimated: Array<{ id: string; reason: string }> = [];
+  const guarded =
+    <R extends { id: string }>(fn: (r: R) => Comparison[]) =>
+    (r: R): Comparison[] => {
+      try {
+        return fn(r);
+      } catch (e) {
+        if (e instanceof NotEstimated) notEstimated.push({ id: r.id, reason: e.message });
+        else broken.push({ id: r.id, error: (e as Error).message });
+        return [];
+      }
+    };
+  const comparisons = loadRuns().flatMap(guarded(compareRun));
+  const speeds = loadSpeedRuns().flatMap(guarded(compareSpeedRun));
+  return { comparisons: [...comparisons, ...compareFiles(), ...speeds], broken, notEstimated };
 }
 
 export function median(xs: number[]): number {

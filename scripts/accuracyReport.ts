@@ -64,14 +64,36 @@ export function misses(comparisons: Comparison[]): Comparison[] {
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${(100 * Math.abs(x)).toFixed(1)}%`;
 
-/** The report as Markdown: the summary table, then every miss by name. */
-export function markdown(comparisons: Comparison[]): string {
+/** What the report says beyond the comparisons: figures that cannot be estimated, and speed errors on GPUs held out of the fit. */
+export interface ReportExtras {
+  notEstimated?: Array<{ id: string; reason: string }>;
+  heldOut?: Array<{ kind: string; group: string; errors: number[] }>;
+}
+
+/** The report as Markdown: the summary table, speed on held-out GPUs, then every miss by name. */
+export function markdown(comparisons: Comparison[], extras: ReportExtras = {}): string {
   const rows = summarize(comparisons);
   const lines = [
     "| engine | term | n | median | p90 | worst | tolerance |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ...rows.map((r) => `| ${r.engine} | ${r.term} | ${r.n} | ${pct(r.median)} | ${pct(r.p90)} | ${signed(r.worst)} (${r.worstId}) | ${pct(TOLERANCE[r.term] ?? 0.05)} |`),
   ];
+  if (extras.heldOut?.length) {
+    lines.push("", "Speed on GPUs held out of the fit (each GPU's rows predicted from a fit to the same engine's other GPUs; `npm run fit-speed`):", "", "| speed | engine and backend | n | median | p90 |", "| --- | --- | ---: | ---: | ---: |");
+    const kinds = [...new Set(extras.heldOut.map((h) => h.kind))];
+    for (const kind of kinds) {
+      const groups = extras.heldOut.filter((h) => h.kind === kind);
+      const all = groups.flatMap((g) => g.errors.map(Math.abs)).sort((a, b) => a - b);
+      lines.push(`| ${kind} | all | ${all.length} | ${pct(quantile(all, 0.5))} | ${pct(quantile(all, 0.9))} |`);
+      for (const g of groups) {
+        const e = g.errors.map(Math.abs).sort((a, b) => a - b);
+        lines.push(`| ${kind} | ${g.group} | ${e.length} | ${pct(quantile(e, 0.5))} | ${pct(quantile(e, 0.9))} |`);
+      }
+    }
+  }
+  if (extras.notEstimated?.length) {
+    lines.push("", `Not estimated (${extras.notEstimated.length}): ${extras.notEstimated.map((n) => n.reason).join("; ")}.`);
+  }
   const m = misses(comparisons);
   const within = comparisons.length - m.length;
   lines.push("", `${within} of ${comparisons.length} checks (${pct(within / comparisons.length)}) are within tolerance. Outside it:`, "");

@@ -30,11 +30,13 @@ describe("new-sheet target", () => {
     expect(c.C8).toBe(findGpu("h100 sxm5 80gb").name);
     expect(s.cells.get("F10")?.numberFormat).toBe("0.00");
     expect(s.conditionalFormats.map((f) => [f.type, f.address, f.rule])).toEqual([
-      ["ContainsText", "B9:C10", { operator: "BeginsWith", text: "Fits" }],
-      ["ContainsText", "B9:C10", { operator: "BeginsWith", text: "Tight" }],
-      ["ContainsText", "B9:C10", { operator: "BeginsWith", text: "OOM" }],
+      ["ContainsText", "B9:C10", { operator: "EndsWith", text: "Fits" }],
+      ["ContainsText", "B9:C10", { operator: "EndsWith", text: "Tight" }],
+      ["ContainsText", "B9:C10", { operator: "EndsWith", text: "Fits with offload" }],
+      ["ContainsText", "B9:C10", { operator: "EndsWith", text: "OOM" }],
       ["Custom", "E9:F10", { formula: '=B9="Fits"' }],
       ["Custom", "E9:F10", { formula: '=B9="Tight"' }],
+      ["Custom", "E9:F10", { formula: '=B9="Fits with offload"' }],
       ["Custom", "E9:F10", { formula: '=B9="OOM"' }],
     ]);
     expect(s.conditionalFormats[0]).toMatchObject({ fill: "#C6EFCE", fontColor: "#006100" });
@@ -178,7 +180,7 @@ describe("each plan on the fake", () => {
     expect(runtime.errorAlert).toMatchObject({ showAlert: true, style: "Stop" });
     expect(s.validations.find((v) => v.address === "D14:D15")?.rule).toEqual({ wholeNumber: { formula1: 1, formula2: 10_000_000, operator: "Between" } });
     expect(contentOf(s).BD2).toBe(catalog().runtimes[0].id);
-    expect(s.conditionalFormats.map((c) => c.address)).toEqual(["J14:J15", "J14:J15", "J14:J15"]);
+    expect(s.conditionalFormats.map((c) => c.address)).toEqual(["J14:J15", "J14:J15", "J14:J15", "J14:J15"]);
   });
 
   test("memory chart: data block and a line chart with titles and categories", async () => {

@@ -50,7 +50,7 @@ function excelError(fn: () => unknown, what = "the call"): StubError {
   throw new Error(`expected an Excel error from ${what}, got ${JSON.stringify(result)}`);
 }
 
-const IDS = ["VRAM", "WEIGHTS", "KVCACHE", "BREAKDOWN", "FITS", "STATUS", "HEADROOM", "MAXCTX", "MAXBATCH", "MINGPUS", "TOKS", "MODEL", "GPU", "MODELS", "GPUS", "QUANTS", "RUNTIMES", "COMPARE"];
+const IDS = ["VRAM", "WEIGHTS", "KVCACHE", "BREAKDOWN", "FITS", "STATUS", "HEADROOM", "MAXCTX", "MAXBATCH", "MINGPUS", "TOKS", "TTFT", "GPULAYERS", "OFFLOAD", "MODEL", "GPU", "MODELS", "GPUS", "QUANTS", "RUNTIMES", "COMPARE"];
 
 describe("functions.json", () => {
   test("registers exactly the released ids (ids never change once released)", () => {
@@ -181,6 +181,62 @@ describe("fit functions", () => {
   });
 });
 
+describe("engine flags, offload and speed", () => {
+  test("engine_args fill blank ctx, batch and GPUs the way the CLI reads them", () => {
+    const e = estimate({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp", engineArgs: "-c 32768 -np 4 -fa on" });
+    expect(e.ctx).not.toBe(4096);
+    expect(one(call("VRAM", ["qwen3-8b", "q4_k_m", null, null, "llama.cpp", null, null, "-c 32768 -np 4 -fa on"]))).toBeCloseTo(e.perGpu.totalBytes / GiB, 9);
+    // An explicit cell wins over the flags.
+    const explicit = estimate({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp", ctx: 1024, batch: 1, engineArgs: "-c 32768 -np 4 -fa on" });
+    expect(one(call("VRAM", ["qwen3-8b", "q4_k_m", 1024, 1, "llama.cpp", null, null, "-c 32768 -np 4 -fa on"]))).toBeCloseTo(explicit.perGpu.totalBytes / GiB, 9);
+    const tp = estimate({ model: "llama-3.1-70b-instruct", quant: "fp8", engineArgs: "--tensor-parallel-size 2 --max-model-len 8192" });
+    expect(tp.gpus).toBe(2);
+    expect(one(call("VRAM", ["llama-3.1-70b-instruct", "fp8", null, null, "vllm", null, null, "--tensor-parallel-size 2 --max-model-len 8192"]))).toBeCloseTo(tp.perGpu.totalBytes / GiB, 9);
+  });
+
+  test("GPULAYERS is the most layers that fit: one more does not", () => {
+    const args = ["llama-3.1-70b-instruct", "rtx 4090", "q4_k_m", 8192, 1, "llama.cpp"];
+    const n = one(call("GPULAYERS", args)) as number;
+    expect(n).toBe(estimate({ model: "llama-3.1-70b-instruct", gpu: "rtx 4090", quant: "q4_k_m", ctx: 8192, runtime: "llama.cpp" }).maxGpuLayers);
+    expect(n).toBeGreaterThan(10);
+    expect(n).toBeLessThan(81);
+    expect(one(call("FITS", [...args.slice(0, 6), null, null, `-ngl ${n}`]))).toBe(true);
+    expect(one(call("FITS", [...args.slice(0, 6), null, null, `-ngl ${n + 1}`]))).toBe(false);
+    expect(one(call("STATUS", [...args.slice(0, 6), null, null, `-ngl ${n}`]))).toBe("Fits with offload");
+    // A model that fits whole: every layer.
+    expect(one(call("GPULAYERS", ["qwen3-8b", "rtx 4090", "q4_k_m"]))).toBe(37);
+    const e = excelError(() => call("GPULAYERS", ["qwen3-8b", "rtx 4090", "bf16", 4096, 1, "vllm"]));
+    expect(e.code).toBe("#VALUE!");
+    expect(e.message).toMatch(/vLLM does not split layers between GPU and CPU; llama.cpp and Ollama do/);
+  });
+
+  test("OFFLOAD and STATUS show Ollama's own split, as ollama ps does", () => {
+    const args = ["llama-3.1-70b-instruct", "rtx 4090", "q4_k_m", 4096, 1, "ollama"];
+    expect(one(call("OFFLOAD", args))).toMatch(/^\d{1,2}%\/\d{1,2}% CPU\/GPU$/);
+    expect(one(call("STATUS", args))).toBe("Fits with offload");
+    expect(one(call("FITS", args))).toBe(true);
+    expect(one(call("OFFLOAD", ["qwen3-8b", "rtx 4090", "q4_k_m", 4096, 1, "ollama"]))).toBe("100% GPU");
+    expect(one(call("STATUS", ["qwen3-8b", "rtx 4090", "q4_k_m", 4096, 1, "ollama"]))).toBe("Fits");
+    // vLLM offloads only when told to.
+    expect(one(call("STATUS", ["llama-3.1-8b-instruct", "rtx 4090", "bf16", 4096, 1, "vllm"]))).not.toBe("Fits with offload");
+    expect(one(call("OFFLOAD", ["llama-3.1-8b-instruct", "rtx 4090", "bf16", 4096, 1, "vllm", null, null, "--cpu-offload-gb 8"]))).toMatch(/CPU\/GPU$/);
+    expect(one(call("STATUS", ["llama-3.1-8b-instruct", "rtx 4090", "bf16", 4096, 1, "vllm", null, null, "--cpu-offload-gb 8"]))).toBe("Fits with offload");
+    const e = excelError(() => call("OFFLOAD", ["llama-3.1-70b-instruct", "rtx 4090", "bf16", 4096, 1, "vllm"]));
+    expect(e.code).toBe("#N/A");
+    expect(e.message).toMatch(/^Does not fit: \d+\.\d\d GiB needed per GPU/);
+  });
+
+  test("TOKS measures and TTFT are the estimate's speed figures", () => {
+    const e = estimate({ model: "qwen3-30b-a3b", gpu: "rtx 4090", quant: "q4_k_m", ctx: 8192, batch: 4, runtime: "llama.cpp" });
+    const base = ["qwen3-30b-a3b", "rtx 4090", "q4_k_m", 8192, 4, "llama.cpp", null];
+    expect(one(call("TOKS", base))).toBeCloseTo(e.decodeTokensPerSecondTotal!, 9);
+    expect(one(call("TOKS", [...base, "total"]))).toBeCloseTo(e.decodeTokensPerSecondTotal!, 9);
+    expect(one(call("TOKS", [...base, "per request"]))).toBeCloseTo(e.decodeTokensPerSecond!, 9);
+    expect(one(call("TOKS", [...base, "prefill"]))).toBeCloseTo(e.prefillTokensPerSecond!, 9);
+    expect(one(call("TTFT", ["qwen3-30b-a3b", "rtx 4090", "q4_k_m", 8192, "llama.cpp"]))).toBeCloseTo(8192 / (one(call("TOKS", ["qwen3-30b-a3b", "rtx 4090", "q4_k_m", 8192, 1, "llama.cpp", null, "prefill"])) as number), 9);
+  });
+});
+
 describe("ranges spill one result per cell", () => {
   test("a column of models", () => {
     const r = call("VRAM", [[["qwen3-8b"], ["llama-3.1-8b"], ["qwen35"]], "q4_k_m", 32768, 1, "llama.cpp"]) as unknown[][];
@@ -270,8 +326,10 @@ describe("bad input gets a specific Excel error, never a crash", () => {
     gpus: [[0, "#VALUE!", /gpus must be at least 1/], ["two", "#VALUE!", /whole number/], [100000, "#VALUE!", /at most/]],
     field: [["weight", "#VALUE!", /Unknown (model|GPU) field 'weight'\. Fields:/]],
     filter: [["zzzz-nothing", "#N/A", /No (model|GPU) matches/]],
+    engine_args: [["--max-num-seqs lots", "#VALUE!", /--max-num-seqs must be a whole number, got 'lots'/], ["--frobnicate 3", "#VALUE!", /'--frobnicate' is not one FitMyGPU knows/]],
+    measure: [["median", "#VALUE!", /Unknown measure 'median': use total, per_request or prefill/]],
   };
-  const GOOD: Record<string, unknown> = { model: "qwen3-8b", gpu: "rtx 4090", quant: "bf16", ctx: 4096, batch: 1, runtime: "vllm", kv_dtype: "auto", gpus: 1, field: "layers", filter: "" };
+  const GOOD: Record<string, unknown> = { model: "qwen3-8b", gpu: "rtx 4090", quant: "bf16", ctx: 4096, batch: 1, runtime: "vllm", kv_dtype: "auto", gpus: 1, field: "layers", filter: "", engine_args: "", measure: "" };
 
   test("every parameter of every function", () => {
     let checked = 0;

@@ -318,14 +318,16 @@ describe("GPU comparison grid", () => {
     expect(custom.map((c) => c.kind === "custom" && [c.address, c.formula])).toEqual([
       ["F9:H10", '=B9="Fits"'],
       ["F9:H10", '=B9="Tight"'],
+      ["F9:H10", '=B9="Fits with offload"'],
       ["F9:H10", '=B9="OOM"'],
     ]);
   });
-  test("status colours green / amber / red by text, frozen header row and model column", () => {
+  test("status colours green / amber / blue / red by text, frozen header row and model column", () => {
     const text = plan.conditionalFormats.filter((c) => c.kind === "text");
     expect(text.map((c) => c.kind === "text" && [c.address, c.text, c.fill])).toEqual([
       ["B9:D10", "Fits", "#C6EFCE"],
       ["B9:D10", "Tight", "#FFEB9C"],
+      ["B9:D10", "Fits with offload", "#DDEBF7"],
       ["B9:D10", "OOM", "#FFC7CE"],
     ]);
     expect(plan.freeze).toEqual({ rows: 8, columns: 1 });
@@ -333,7 +335,7 @@ describe("GPU comparison grid", () => {
   test("headroom grid is optional", () => {
     const p = gpuGridPlan(models, gpus, { headroom: false });
     expect(planExtent(p).right).toBe(3);
-    expect(p.conditionalFormats).toHaveLength(3);
+    expect(p.conditionalFormats).toHaveLength(4);
   });
   test("100 models × 50 GPUs: few blocks, valid formulas, far under the 5 MB request limit", () => {
     const ms = Array.from({ length: 100 }, (_, i) => `imported-model-${i + 1}`);
@@ -423,7 +425,7 @@ describe("capacity-planning sheet", () => {
     expect(planProblems(plan)).toEqual([]);
   });
   test("status column is coloured, header frozen", () => {
-    expect(plan.conditionalFormats.map((c) => c.address)).toEqual(["J14:J17", "J14:J17", "J14:J17"]);
+    expect(plan.conditionalFormats.map((c) => c.address)).toEqual(["J14:J17", "J14:J17", "J14:J17", "J14:J17"]);
     expect(plan.freeze).toEqual({ rows: 13, columns: 0 });
   });
 });

@@ -7,7 +7,7 @@ import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../co
 import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
 import { commandInput } from "../core/serveCommand";
 import { FitError, isFitError } from "../core/errors";
-import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
+import { compareGpus, estimate, explain, setupNotes, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
 import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
 import type { Hub } from "../core/hub";
@@ -18,7 +18,8 @@ const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it r
 Usage:
   fitmygpu estimate <model> [--quant Q] [--ctx N] [--batch B] [--runtime R] [--kv-dtype D]
                     [--gpu NAME] [--vram-gib X] [--gpus N] [--gpu-util F]
-                    [--engine-args "FLAGS"] [--engine-version V] [--speculative-tokens K] [--explain] [--json]
+                    [--engine-args "FLAGS"] [--engine-version V] [--speculative-tokens K]
+                    [--ngl N] [--cpu-moe N] [--ram-gib X] [--cpu-bandwidth-gbs X] [--explain] [--json]
   fitmygpu estimate --command "vllm serve Qwen/Qwen3-8B --max-model-len 32768 -tp 2" [--gpu NAME] [options]
   fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
   fitmygpu model <model> [--json]                       the model's spec table
@@ -48,6 +49,9 @@ format is the file's own tensor types, run by llama.cpp and Ollama. Nothing is f
 --engine-args takes the engine's own flags (vLLM: --max-num-seqs 64 --enforce-eager; llama.cpp:
 -c 65536 -np 2 -fa on -ctk q8_0; Ollama: OLLAMA_NUM_PARALLEL=2 num_ctx=8192); --command takes a
 whole serve command, model and context included. Explicit options win over flags.
+--ngl N (llama.cpp -ngl, Ollama num_gpu) puts N layers, counting the output layer, on the GPUs;
+--cpu-moe N keeps the experts of the first N blocks in system RAM (llama.cpp --n-cpu-moe). --ram-gib
+is the system RAM the engine may use; --cpu-bandwidth-gbs its bandwidth for offloaded layers (90).
 --engine-version selects release behaviour (vLLM 0.6.3, llama.cpp b6123, Ollama 0.29.0; default:
 the latest release). --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
 
@@ -78,7 +82,7 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
 /** Model sources resolved (fetched or read) before the command runs: see modelSources.ts. */
 const SOURCE_FLAGS = ["hf", "hf-file", "gguf"];
-const KNOWN = new Set([...SOURCE_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "json", "explain", "help", ...MODEL_FLAGS]);
+const KNOWN = new Set([...SOURCE_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "ngl", "cpu-moe", "ram-gib", "cpu-bandwidth-gbs", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -154,6 +158,10 @@ function input(model: string | undefined, flags: Flags, resolved?: ModelEntry): 
     gpuUtil: number(flags, "gpu-util"),
     engineVersion: flags["engine-version"] as string | undefined,
     speculativeTokens: number(flags, "speculative-tokens"),
+    gpuLayers: number(flags, "ngl"),
+    cpuMoeLayers: number(flags, "cpu-moe"),
+    ramGiB: number(flags, "ram-gib"),
+    hostBandwidthGBs: number(flags, "cpu-bandwidth-gbs"),
   };
   if (flags.command !== undefined) {
     if (model) throw new FitError("invalid", `Give either a model name or --command, not both ('${model}').`);
@@ -225,11 +233,20 @@ function estimateJson(e: Estimate): Record<string, unknown> {
   if (e.vramBytes !== undefined) Object.assign(j, { gpu: e.gpu ?? null, vramBytes: e.vramBytes, budgetBytes: e.budgetBytes, fits: e.fits, headroomBytes: e.headroomBytes, kvCapacityTokens: e.kvCapacityTokens, maxConcurrency: e.maxConcurrency, maxContext: e.maxContext });
   j.engineSettings = e.engineSettings;
   if (e.kvPoolBytes !== undefined) j.kvPoolBytes = e.kvPoolBytes;
+  if (e.vramBytes !== undefined) j.status = statusOf(e);
   if (e.gpuLayers !== undefined) Object.assign(j, { gpuLayers: e.gpuLayers, cpuLayers: e.cpuLayers });
+  if (e.maxGpuLayers !== undefined) j.maxGpuLayers = e.maxGpuLayers;
+  j.processorSplit = e.processorSplit;
   j.gpuShare = e.gpuShare;
+  j.offloaded = e.offloaded;
+  if (e.ramBytes !== undefined) Object.assign(j, { ramBytes: e.ramBytes, fitsRam: e.fitsRam });
+  if (e.decodeTokensPerSecond !== undefined) Object.assign(j, { decodeTokensPerSecond: e.decodeTokensPerSecond, decodeTokensPerSecondTotal: e.decodeTokensPerSecondTotal, prefillTokensPerSecond: finite(e.prefillTokensPerSecond), ttftSeconds: finite(e.ttftSeconds) });
   j.devices = e.devices;
   return j;
 }
+
+/** A figure that may be unknown (a GPU without a compute figure): null in JSON, never NaN. */
+const finite = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
 function runEstimate(positional: string[], flags: Flags, out: (s: string) => void, resolved?: ModelEntry): void {
   const inp = input(positional[1], flags, resolved);
@@ -255,11 +272,14 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
     out("");
     out(`${e.gpu ?? "GPU"}: ${gib(e.vramBytes)} reported, engine budget ${gib(e.budgetBytes!)} → ${statusOf(e)}, headroom ${gib(e.headroomBytes!)}`);
     out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${e.maxConcurrency!.toFixed(2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
-    if (e.gpu) {
-      const s = speed(inp);
-      out(`decode ≈ ${s.perSequence.toFixed(1)} tok/s per sequence, ${s.aggregate.toFixed(1)} tok/s total; time to first token ≈ ${s.ttftSeconds.toFixed(2)} s`);
+    if (e.gpuLayers !== undefined) out(`layers on the GPU: ${e.gpuLayers} of ${e.gpuLayers + e.cpuLayers!} (${e.processorSplit})${e.maxGpuLayers !== undefined ? ` · most that fit: ${e.maxGpuLayers}` : ""}`);
+    else if (e.offloaded) out(`processor split: ${e.processorSplit} (weights in system RAM are read over the PCIe link every step)`);
+    if (e.decodeTokensPerSecond !== undefined) {
+      const ttft = e.ttftSeconds !== undefined && Number.isFinite(e.ttftSeconds) ? `${e.ttftSeconds.toFixed(2)} s (prefill ≈ ${e.prefillTokensPerSecond!.toFixed(0)} tok/s)` : "unknown (no compute figure for this GPU)";
+      out(`decode ≈ ${e.decodeTokensPerSecond.toFixed(1)} tok/s per sequence, ${e.decodeTokensPerSecondTotal!.toFixed(1)} tok/s total; time to first token ≈ ${ttft}`);
     }
   }
+  if (e.ramBytes !== undefined) out(`system RAM: ${gib(e.hostBytes)} of ${gib(e.ramBytes)} given${e.fitsRam ? "" : " — not enough"}`);
   for (const w of e.warnings) out(`warning: ${w}`);
   if (flags.explain) {
     out("");
@@ -317,6 +337,12 @@ export async function run(argv: string[], out: (s: string) => void = stdout, err
     return report(e, err);
   }
   return main(argv, out, err, resolved);
+}
+
+/** The estimator input `fitmygpu estimate <argv…>` runs (argv without "estimate"): the one reading of the CLI's arguments, for tools that fit against it. */
+export function estimateInputOf(argv: string[]): EstimateInput {
+  const { positional, flags } = parse(["estimate", ...argv]);
+  return input(positional[1], flags);
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. A model from --hf/--gguf comes resolved (see run). */

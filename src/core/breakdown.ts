@@ -28,6 +28,10 @@ export interface DeviceUse {
   kind: "gpu" | "host";
   count: number;
   terms: TermParts;
+  /** Routed-expert bytes among this device's weights, when the engine places experts apart (decode reads only those a batch touches). */
+  expertBytes?: number;
+  /** Host memory the GPU reads over the PCIe link each step (vLLM --cpu-offload-gb), rather than memory the CPU computes on. */
+  readOverLink?: boolean;
 }
 
 /** The per-device breakdown of one setup at one (ctx, batch): GPUs first, the fullest one first; then the host. */

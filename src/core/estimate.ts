@@ -14,7 +14,10 @@ import { ollama } from "./runtimes/ollama";
 import { sglang } from "./runtimes/sglang";
 import { transformers } from "./runtimes/transformers";
 import { vllm } from "./runtimes/vllm";
+import { backendOf, speedOfTerms, speedParams, speedTerms, type Speed, type SpeedTerms } from "./speed";
 import { tupleCache } from "./tupleCache";
+
+export type { Speed } from "./speed";
 import { GiB } from "./units";
 
 export const MAX_CTX = 10_000_000;
@@ -45,6 +48,14 @@ export interface EstimateInput {
   speculativeTokens?: number | null;
   /** The engine's own flags, e.g. "--max-num-seqs 64 --enforce-eager" or "-c 65536 -np 2 -fa on". */
   engineArgs?: string | null;
+  /** Host (CPU) memory bandwidth for offloaded layers, GB/s (default DEFAULT_HOST_BANDWIDTH_GBS). */
+  hostBandwidthGBs?: number | null;
+  /** System RAM available to the engine, GiB: an estimate that needs more host memory does not fit. */
+  ramGiB?: number | null;
+  /** llama.cpp -ngl / Ollama num_gpu: layers (counting the output layer) on the GPUs. */
+  gpuLayers?: number | null;
+  /** llama.cpp --n-cpu-moe: the routed experts of the first N blocks stay in system RAM. */
+  cpuMoeLayers?: number | null;
 }
 
 export interface Terms {
@@ -73,6 +84,12 @@ export interface Estimate extends Terms {
   cpuLayers?: number;
   /** Share of the weight bytes that sit on GPUs. */
   gpuShare: number;
+  /** With a GPU and no -ngl / num_gpu: the most layers llama.cpp or Ollama can put on the GPUs. */
+  maxGpuLayers?: number;
+  /** The CPU/GPU split as `ollama ps` shows it: "100% GPU", "100% CPU" or "48%/52% CPU/GPU". */
+  processorSplit: string;
+  /** Some layers or experts run from system RAM (-ngl below all layers, --n-cpu-moe, Ollama's own split, vLLM --cpu-offload-gb). */
+  offloaded: boolean;
   /** Every device's terms, with the parts behind them (full estimates only). */
   devices?: DeviceSummary[];
   gpu?: string;
@@ -82,6 +99,14 @@ export interface Estimate extends Terms {
   headroomBytes?: number;
   /** The KV pool the engine preallocates on each GPU (vLLM, SGLang). */
   kvPoolBytes?: number;
+  /** System RAM given (--ram-gib), and whether the host part fits in it. */
+  ramBytes?: number;
+  fitsRam?: boolean;
+  /** Speed on a catalog GPU (full estimates only): one sequence at ctx, all `batch` sequences, prefill, time to first token. */
+  decodeTokensPerSecond?: number;
+  decodeTokensPerSecondTotal?: number;
+  prefillTokensPerSecond?: number;
+  ttftSeconds?: number;
   kvCapacityTokens?: number;
   maxConcurrency?: number;
   maxContext?: number;
@@ -104,6 +129,10 @@ export interface Prepared {
   profile: RuntimeProfile;
   gpu?: GpuRecord;
   vramBytes?: number;
+  /** System RAM the engine may use, when given. */
+  ramBytes?: number;
+  /** Host memory bandwidth for offloaded layers, GB/s. */
+  hostBandwidthGBs: number;
 }
 
 // Prepared setups keyed by the raw inputs as a tuple of nested maps (no string keys on the hot path).
@@ -122,11 +151,11 @@ function checkSupport(s: Setup): void {
   if (s.quant.id === "mxfp4" && !s.model.arch.layers.some((l) => l.ffn.kind === "moe")) fail("unsupported", `MXFP4 here quantizes MoE experts only; ${s.model.record.name} has no experts. Use nvfp4, awq or a GGUF type.`);
   const gpu = s.gpu;
   if (gpu?.vendor === "Apple" && r.id !== "mlx" && r.id !== "llama.cpp" && r.id !== "ollama") fail("unsupported", `${r.name} does not run on Apple silicon; use mlx, llama.cpp or ollama.`);
-  if (r.id === "mlx" && gpu && gpu.vendor !== "Apple") fail("unsupported", `MLX runs only on Apple silicon; ${gpu.name} is not.`);
+  if (r.id === "mlx" && gpu && gpu.vendor !== "Apple" && gpu.vendor !== "NVIDIA") fail("unsupported", `MLX runs on Apple silicon (Metal) and on NVIDIA GPUs (its CUDA backend); ${gpu.name} is neither.`);
 }
 
 function keyOf(input: EstimateInput): unknown[] {
-  return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs];
+  return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs, input.ramGiB, input.hostBandwidthGBs, input.gpuLayers, input.cpuMoeLayers];
 }
 
 /** Clears the caches when custom models or GPUs change what a name means. */
@@ -148,6 +177,15 @@ function settingsOf(input: EstimateInput, runtime: Setup["runtime"]): EngineSett
   }
   if (input.speculativeTokens != null) st.speculativeTokens = input.speculativeTokens === 0 ? 0 : positiveInt("speculativeTokens", input.speculativeTokens, 64);
   if (st.speculativeTokens && runtime.id !== "vllm") fail("invalid", `Speculative decoding is modelled for vLLM only, not ${runtime.name}.`);
+  const layered = runtime.id === "llama.cpp" || runtime.id === "ollama";
+  if (input.gpuLayers != null) {
+    if (!layered) fail("invalid", `GPU layers (-ngl) are a llama.cpp and Ollama setting, not ${runtime.name}'s.`);
+    st.gpuLayers = boundedNumber("gpuLayers", input.gpuLayers, 0, 1_000_000);
+  }
+  if (input.cpuMoeLayers != null) {
+    if (runtime.id !== "llama.cpp") fail("invalid", `--n-cpu-moe is a llama.cpp setting, not ${runtime.name}'s.`);
+    st.cpuMoeLayers = boundedNumber("cpuMoeLayers", input.cpuMoeLayers, 0, 1_000_000);
+  }
   return st;
 }
 
@@ -182,15 +220,26 @@ function prepareUncached(input: EstimateInput): Prepared {
   const gpu = input.gpu != null ? findGpu(input.gpu) : undefined;
   let vramBytes = gpu?.memoryBytes;
   if (input.vramGiB != null) {
-    if (typeof input.vramGiB !== "number" || !Number.isFinite(input.vramGiB) || input.vramGiB < 0.01 || input.vramGiB > 100_000) fail("invalid", `vramGiB must be a memory size between 0.01 and 100,000 GiB, got ${input.vramGiB}.`);
-    vramBytes = input.vramGiB * GiB;
+    vramBytes = gibInput("vramGiB", input.vramGiB);
   }
   const engineVersion = input.engineVersion != null && String(input.engineVersion).trim() !== "" ? parseEngineVersion(input.engineVersion, runtime.id) : undefined;
   const setup: Setup = { model, quant, kv, kvV, runtime, tp, gpu, vramBytes, settings, engineVersion };
   checkSupport(setup);
   const profile = PROFILES[runtime.id];
   const run = profile.prepare(setup);
-  return { setup, run, profile, gpu, vramBytes };
+  const ramBytes = input.ramGiB != null ? gibInput("ramGiB", input.ramGiB) : undefined;
+  const hostBandwidthGBs = input.hostBandwidthGBs != null ? boundedNumber("hostBandwidthGBs", input.hostBandwidthGBs, 1, 100_000) : DEFAULT_HOST_BANDWIDTH_GBS;
+  return { setup, run, profile, gpu, vramBytes, ramBytes, hostBandwidthGBs };
+}
+
+function boundedNumber(name: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) fail("invalid", `${name} must be a number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${String(v)}.`);
+  return v;
+}
+
+/** A memory size given in GiB, as bytes. */
+function gibInput(name: string, v: unknown): number {
+  return boundedNumber(name, v, 0.01, 100_000) * GiB;
 }
 
 /** The workload of an input: explicit ctx and batch win; else what the engine's flags imply; else 4,096 tokens, 1 request. */
@@ -223,6 +272,7 @@ function budgetedBytes(p: Prepared, u: Usage): number {
 /** Does (ctx, batch) fit a GPU of `vram` bytes under the engine's budget (and on the card)? */
 export function fitsAt(p: Prepared, vram: number, ctx: number, batch: number): boolean {
   if (p.run.maxBatch && batch > p.run.maxBatch.value) return false;
+  if (p.ramBytes !== undefined && p.run.hostWeights > 0 && p.run.hostBytes(ctx, batch) > p.ramBytes) return false;
   const u = p.run.usage(ctx, batch);
   const required = p.run.weightsPerGpu + u.kvCache + u.state + u.activations + u.overhead;
   return budgetedBytes(p, u) <= p.run.budget(vram) && required <= vram;
@@ -302,12 +352,15 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
     perGpu: per,
     engineSettings: run.settings,
     gpuShare: total.weightsBytes + run.hostWeights > 0 ? total.weightsBytes / (total.weightsBytes + run.hostWeights) : 1,
+    offloaded: offloads(p),
+    processorSplit: "",
     warnings,
   };
   if (run.placement) {
     out.gpuLayers = run.placement.gpuLayers;
     out.cpuLayers = run.placement.cpuLayers;
   }
+  out.processorSplit = processorSplit(out);
   if (withInverse) out.devices = run.breakdown(ctx, batch).devices.map((d) => ({ device: d.device, kind: d.kind, count: d.count, totalBytes: deviceBytes(d.terms), terms: Object.fromEntries(TERM_NAMES.map((k) => [k, d.terms[k].map((x) => ({ label: x.label, bytes: x.bytes }))])) as DeviceSummary["terms"] }));
   if (p.vramBytes !== undefined) {
     const v = p.vramBytes;
@@ -322,6 +375,20 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
     out.maxConcurrency = concurrencyOf(p, v, ctx);
     if (withInverse) out.maxContext = maxContextOf(p, v, batch);
   }
+  if (p.ramBytes !== undefined) {
+    out.ramBytes = p.ramBytes;
+    out.fitsRam = host <= p.ramBytes;
+    if (!out.fitsRam) warnings.push(`The engine keeps ${(host / GiB).toFixed(2)} GiB in system RAM, more than the ${(p.ramBytes / GiB).toFixed(2)} GiB given.`);
+  }
+  if (withInverse && p.gpu) {
+    const sp = speedOf(p, ctx, batch);
+    const fitted = speedParams(setup.runtime, backendOf(p.gpu)).fittedOn;
+    if (fitted !== backendOf(p.gpu)) warnings.push(`No measured ${setup.runtime.name} speeds on ${BACKEND_NAMES[backendOf(p.gpu)]}: its CUDA efficiencies stand in for the speed figures.`);
+    out.decodeTokensPerSecond = sp.perSequence;
+    out.decodeTokensPerSecondTotal = sp.aggregate;
+    out.prefillTokensPerSecond = sp.prefillTokensPerSecond;
+    out.ttftSeconds = sp.ttftSeconds;
+  }
   return out;
 }
 
@@ -334,19 +401,73 @@ function totalsOf(p: Prepared, ctx: number, batch: number, host: number): Terms 
   return terms(sum("weights"), { kvCache: sum("kvCache"), state: sum("state"), activations: sum("activations"), overhead: sum("overhead") }, host);
 }
 
-/** Full estimate for one setup: resolves names, validates input, never throws anything but FitError. */
-export function estimate(input: EstimateInput): Estimate {
-  const p = prepare(input);
-  const { ctx, batch } = workloadOf(input, p);
-  return evaluate(p, ctx, batch);
+/** The most layers (counting the output layer) a llama.cpp or Ollama setup can put on its GPUs at (ctx, batch); undefined for other engines or without a GPU. */
+export function maxGpuLayersOf(input: EstimateInput, ctx: number, batch: number): number | undefined {
+  const base = prepare(input);
+  if (!base.run.placement || base.vramBytes === undefined) return undefined;
+  const all = base.run.placement.gpuLayers + base.run.placement.cpuLayers;
+  const fitsWith = (n: number) => {
+    const p = prepare({ ...input, gpuLayers: n });
+    return fitsAt(p, p.vramBytes!, ctx, batch);
+  };
+  if (!fitsWith(0)) return 0;
+  if (fitsWith(all)) return all;
+  let lo = 0;
+  let hi = all;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (fitsWith(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
 }
 
-export type Status = "Fits" | "Tight" | "OOM";
+/**
+ * The prepared setup an engine actually runs at (ctx, batch): Ollama places layers itself
+ * (llama-server's --fit: as many layers as fit, from the last one back) unless num_gpu is given.
+ */
+export function placedFor(input: EstimateInput, ctx: number, batch: number): Prepared {
+  const p = prepare(input);
+  if (p.setup.runtime.id !== "ollama" || p.setup.settings.gpuLayers !== undefined || p.vramBytes === undefined || input.gpuLayers != null) return p;
+  if (fitsAt(p, p.vramBytes, ctx, batch)) return p;
+  const n = maxGpuLayersOf(input, ctx, batch) ?? 0;
+  return prepare({ ...input, gpuLayers: n });
+}
 
-/** "Fits", "Tight" (under 10% of the budget to spare) or "OOM". */
+/** The split the way `ollama ps` shows it: "100% GPU", "100% CPU" or "48%/52% CPU/GPU", by the bytes in system RAM and on the GPUs. */
+export function processorSplit(e: Pick<Estimate, "gpuLayers" | "offloaded" | "totalBytes" | "hostBytes">): string {
+  if (e.gpuLayers === 0) return "100% CPU";
+  if (!e.offloaded) return "100% GPU";
+  const cpu = Math.round((100 * e.hostBytes) / (e.totalBytes + e.hostBytes));
+  return `${cpu}%/${100 - cpu}% CPU/GPU`;
+}
+
+/** Full estimate for one setup: resolves names, validates input, never throws anything but FitError. */
+export function estimate(input: EstimateInput): Estimate {
+  const p0 = prepare(input);
+  const { ctx, batch } = workloadOf(input, p0);
+  const p = placedFor(input, ctx, batch);
+  const e = evaluate(p, ctx, batch);
+  if (p.run.placement && p.vramBytes !== undefined && p0.setup.settings.gpuLayers === undefined && input.gpuLayers == null) e.maxGpuLayers = maxGpuLayersOf(input, ctx, batch);
+  return e;
+}
+
+export type Status = "Fits" | "Tight" | "Fits with offload" | "OOM";
+
+/** Every status, best first. */
+export const STATUSES: readonly Status[] = ["Fits", "Tight", "Fits with offload", "OOM"];
+
+/** Does the setup run some layers or experts from system RAM? (llama.cpp's token embeddings always live there and do not count.) */
+export function offloads(p: Prepared): boolean {
+  const pl = p.run.placement;
+  return pl ? pl.cpuLayers > 0 || pl.cpuExpertBlocks > 0 : p.run.hostWeights > 0;
+}
+
+/** "Fits", "Tight" (under 10% of the budget to spare), "Fits with offload" (runs, with layers or experts in system RAM) or "OOM". */
 export function statusOf(e: Estimate): Status {
   if (e.fits === undefined || e.budgetBytes === undefined || e.headroomBytes === undefined) fail("invalid", "A GPU is needed to judge the fit.");
   if (!e.fits) return "OOM";
+  if (e.offloaded) return "Fits with offload";
   return e.headroomBytes < TIGHT_SHARE * e.budgetBytes ? "Tight" : "Fits";
 }
 
@@ -355,7 +476,14 @@ export function statusAt(p: Prepared, ctx: number, batch: number): Status {
   if (p.vramBytes === undefined) fail("invalid", "A GPU is needed to judge the fit.");
   if (p.run.maxBatch && batch > p.run.maxBatch.value) fail("unsupported", p.run.maxBatch.reason);
   if (!fitsAt(p, p.vramBytes, ctx, batch)) return "OOM";
+  if (offloads(p)) return "Fits with offload";
   return headroomAt(p, p.vramBytes, ctx, batch) < TIGHT_SHARE * p.run.budget(p.vramBytes) ? "Tight" : "Fits";
+}
+
+/** The setup as the engine runs it, with its workload: explicit ctx/batch, else the engine flags', else 4,096 × 1; Ollama places its own layers. */
+export function placedSetup(input: EstimateInput): { p: Prepared; ctx: number; batch: number } {
+  const { ctx, batch } = workloadOf(input, prepare(input));
+  return { p: placedFor(input, ctx, batch), ctx, batch };
 }
 
 export type ExplainKey = TermName | "host";
@@ -419,75 +547,32 @@ export function minGpus(input: EstimateInput, limit = 64): number {
   return fail("no-answer", `No count of up to ${limit} GPUs fits this setup.`);
 }
 
-export interface Speed {
-  /** Decode tokens/s of one sequence. */
-  perSequence: number;
-  /** Decode tokens/s over all `batch` sequences. */
-  aggregate: number;
-  /** Time to first token for one prompt of ctx tokens, seconds. */
-  ttftSeconds: number;
-  /** Bytes read from memory per decode step, per GPU. */
-  bytesPerStep: number;
-}
+const BACKEND_NAMES = { cuda: "CUDA", rocm: "ROCm", metal: "Metal", other: "Intel or Google accelerators" } as const;
 
-/** Share of peak bandwidth decode achieves, and of peak dense compute prefill achieves. */
-export const BANDWIDTH_EFFICIENCY = 0.7;
-export const COMPUTE_EFFICIENCY = 0.5;
+/** Host memory bandwidth assumed for layers and experts left in system RAM: a desktop with dual-channel DDR5 (about 90 GB/s peak). */
+export const DEFAULT_HOST_BANDWIDTH_GBS = 90;
+/** Host-to-GPU bandwidth assumed for streaming host weights during prefill: PCIe 4.0 x16 (about 32 GB/s peak, 25 achieved). */
+export const DEFAULT_LINK_BANDWIDTH_GBS = 25;
 
-/**
- * Decode speed from the bandwidth roofline: each step reads the active weights
- * (the experts a batch touches) and the KV of every sequence; prefill time from
- * dense FLOPs over peak compute.
- */
+/** Decode speed (tokens/s, one sequence and all), prefill speed and time to first token of a setup at (ctx, batch), per speed.ts. */
 export function speed(input: EstimateInput): Speed {
   const p = prepare(input);
   const { ctx, batch } = workloadOf(input, p);
   return speedOf(p, ctx, batch);
 }
 
-/** What speed needs from a model, independent of ctx and batch. */
-interface SpeedShape {
-  expertShare: number;
-  /** Experts and experts per token of the MoE layers (none for dense models). */
-  moe?: { experts: number; topK: number };
-  /** Σ heads × head_dim over attention layers: prefill attention FLOPs are 2 · ctx² · this. */
-  attentionWidth: number;
-}
-
-const speedShapes = new WeakMap<ModelEntry, SpeedShape>();
-
-function speedShape(m: ModelEntry): SpeedShape {
-  const hit = speedShapes.get(m);
-  if (hit) return hit;
-  const ffn = m.arch.layers.find((l) => l.ffn.kind === "moe")?.ffn;
-  const shape: SpeedShape = {
-    expertShare: m.params.byGroup.experts / m.params.total,
-    moe: ffn && ffn.kind === "moe" ? { experts: ffn.experts, topK: ffn.topK } : undefined,
-    attentionWidth: m.arch.layers.reduce((s, l) => s + l.mixers.reduce((t, x) => t + ("heads" in x && "headDimK" in x ? x.heads * x.headDimK : 0), 0), 0),
-  };
-  speedShapes.set(m, shape);
-  return shape;
-}
-
 /** Decode and prefill speed of a prepared setup on its catalog GPU. */
-export function speedOf(p: Prepared, ctx: number, batch: number): Speed {
+export function speedOf(p: Prepared, ctx: number, batch: number, hostBandwidthGBs = p.hostBandwidthGBs): Speed {
+  return speedOfTerms(speedTermsOf(p, ctx, batch, hostBandwidthGBs), speedParams(p.setup.runtime, backendOf(p.gpu!)));
+}
+
+/** The speed terms of a prepared setup on its catalog GPU, before the engine's efficiencies (for fitting them). */
+export function speedTermsOf(p: Prepared, ctx: number, batch: number, hostBandwidthGBs = p.hostBandwidthGBs): SpeedTerms {
   if (!p.gpu) fail("invalid", "A GPU from the catalog is required for speed (its bandwidth and compute).");
-  const shape = speedShape(p.setup.model);
-  const u = p.run.usage(ctx, batch);
-  // Experts one decode step touches: 1 − (1 − k/E)^batch of them.
-  const touched = shape.moe ? 1 - Math.pow(1 - shape.moe.topK / shape.moe.experts, batch) : 0;
-  const weightsRead = p.run.weightsPerGpu * (1 - shape.expertShare + shape.expertShare * touched);
-  // On average a sequence is half-way through its context.
-  const bytesPerStep = weightsRead + u.kvCache / 2 + u.state;
-  const stepSeconds = bytesPerStep / (p.gpu.bandwidthGBs * 1e9 * BANDWIDTH_EFFICIENCY);
-  const flops = 2 * p.setup.model.params.active * ctx + 2 * ctx * ctx * shape.attentionWidth;
-  const tflops = p.gpu.bf16Tflops ?? 0;
-  return {
-    perSequence: 1 / stepSeconds,
-    aggregate: batch / stepSeconds,
-    ttftSeconds: tflops > 0 ? flops / (tflops * 1e12 * COMPUTE_EFFICIENCY * p.setup.tp) : NaN,
-    bytesPerStep,
-  };
+  const gpu = p.gpu;
+  // All-reduce latency: an estimate for NVLink-connected data-centre parts and for PCIe cards.
+  const nvlink = gpu.class === "datacenter" && !/pcie/i.test(gpu.id);
+  return speedTerms(p.setup, p.run, { gpu, hostBandwidthGBs, linkBandwidthGBs: DEFAULT_LINK_BANDWIDTH_GBS, allReduceSeconds: nvlink ? 10e-6 : 25e-6 }, ctx, batch);
 }
 
 /** Every catalog GPU for one setup, like a GPU comparison table. */
@@ -515,8 +600,10 @@ export function compareGpus(input: Omit<EstimateInput, "gpu" | "vramGiB">): Arra
   const prepared = row;
   return gpus.map((gpu, i) => {
     try {
-      const p = prepared[i];
-      if (p instanceof Error) throw p;
+      const p0 = prepared[i];
+      if (p0 instanceof Error) throw p0;
+      // Ollama places its own layers: a GPU too small for all of them still runs the model, split with the CPU.
+      const p = p0.setup.runtime.id === "ollama" ? placedFor({ ...input, gpu: gpu.id }, ctx, batch) : p0;
       const e = evaluate(p, ctx, batch, false);
       const sp = speedOf(p, ctx, batch);
       return { gpu, estimate: e, status: statusOf(e), tokensPerSecond: sp.aggregate };

@@ -6,6 +6,9 @@ import { fail } from "./errors";
 import type { RuntimeId } from "./runtimeIds";
 
 const bytes = z.number().int().nonnegative();
+const speedParams = z.object({ bandwidthEfficiency: z.number().gt(0).lte(1), layerOverheadSeconds: z.number().nonnegative().lt(0.01), computeEfficiency: z.number().gt(0).lte(1), prefillOverheadSeconds: z.number().nonnegative().lt(1) }).strict();
+/** Speed parameters per backend (cuda, rocm, metal), fitted to measured speeds. */
+const speed = z.object({ cuda: speedParams, rocm: speedParams.optional(), metal: speedParams.optional() }).strict();
 const count = z.number().int().positive();
 
 export const RUNTIME_DEFAULTS = {
@@ -22,9 +25,10 @@ export const RUNTIME_DEFAULTS = {
       cudaGraphBytesPerLayer: bytes,
       tritonSamplerRows: count,
       cudaContextBytes: bytes,
+      speed,
     })
     .strict(),
-  sglang: z.object({ cudaContextBytes: bytes, swaFullTokensRatio: z.number().gt(0).lte(1), hybridSwaModelTypes: z.array(z.string()), reqToTokenExtraTokens: z.number().int().nonnegative() }).strict(),
+  sglang: z.object({ cudaContextBytes: bytes, swaFullTokensRatio: z.number().gt(0).lte(1), hybridSwaModelTypes: z.array(z.string()), reqToTokenExtraTokens: z.number().int().nonnegative(), speed }).strict(),
   "llama.cpp": z
     .object({
       nUbatch: count,
@@ -33,20 +37,23 @@ export const RUNTIME_DEFAULTS = {
       flashAttention: z.boolean(),
       graphOverheadBytes: bytes,
       cudaContextBytes: bytes,
+      speed,
     })
     .strict(),
   ollama: z
     .object({
       minimumFreeBytes: bytes,
       singleSlotModelTypes: z.array(z.string()),
+      speed,
     })
     .strict(),
-  transformers: z.object({ cudaContextBytes: bytes }).strict(),
+  transformers: z.object({ cudaContextBytes: bytes, speed }).strict(),
   mlx: z
     .object({
       workingSetFraction: z.number().gt(0).lte(1),
       kvStep: count,
       prefillStepSize: count,
+      speed,
     })
     .strict(),
 } as const;

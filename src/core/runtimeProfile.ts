@@ -73,7 +73,7 @@ export interface PreparedRun {
   /** Things the user should know about this setup (defaults assumed, caveats). */
   notes: string[];
   /** Where the layers are (engines that place layers on devices): repeating layers and the output layer on GPUs and on the CPU. */
-  placement?: { gpuLayers: number; cpuLayers: number };
+  placement?: { gpuLayers: number; cpuLayers: number; cpuExpertBlocks: number };
   /** Most concurrent sequences the engine runs for this model, when it caps them (Ollama's single-slot families, llama.cpp's -np). */
   maxBatch?: { value: number; reason: string };
 }

@@ -6,12 +6,12 @@
 // declared as ranges: a range spills one result per cell.
 import { catalog, findGpu, findModel, findRuntime } from "../core/catalog";
 import { fail } from "../core/errors";
-import { evaluate, fitsAt, maxBatchOf, maxContextOf, minGpus, prepare, speedOf, statusOf, totalPerGpu } from "../core/estimate";
+import { evaluate, fitsAt, headroomAt, maxBatchOf, maxContextOf, maxGpuLayersOf, minGpus, prepare, speedOf, statusAt, totalPerGpu, workloadOf } from "../core/estimate";
 import { COMPARISON_COLUMNS, comparisonRows } from "../core/comparison";
 import { GPU_FIELDS, MODEL_FIELDS, gpuField, modelField } from "../core/spec";
 import { toGiB } from "../core/units";
 import { isBlank, lift, requiredText, single, table, text } from "./cellArgs";
-import { batchOf, ctxOf, quantForKv, setupInput } from "./setupArgs";
+import { batchOf, ctxOf, placedAt, quantForKv, setupInput } from "./setupArgs";
 
 // Outside Office (the standalone calculator page without office.js) the
 // plugin's appended CustomFunctions.associate calls must not break the page.
@@ -31,12 +31,13 @@ type Table = Array<Array<string | number | boolean>>;
  * @param [runtime] Engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
  * @param [kv_dtype] KV cache type: auto (default), bf16, fp16, fp8, fp8_e5m2, q8_0, q4_0.
  * @param [gpus] GPUs the model is split over (tensor parallel; default 1). The result is per GPU.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns GiB per GPU.
  */
-export function vram(model: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, quant, ctx, batch, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), quant: a(1), runtime: a(4), kvDtype: a(5), gpus: a(6) }, false));
-    return toGiB(totalPerGpu(p, ctxOf(a(2)), batchOf(a(3))));
+export function vram(model: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), quant: a(1), runtime: a(4), kvDtype: a(5), gpus: a(6), engineArgs: a(7) }, false), a(2), a(3));
+    return toGiB(totalPerGpu(p, c, b));
   });
 }
 
@@ -47,11 +48,12 @@ export function vram(model: any[][], quant: any[][], ctx?: any[][], batch?: any[
  * @param quant Weight format: native, bf16, fp8, awq, gptq, q4_k_m, … (blank = native).
  * @param [runtime] Engine (default vllm); llama.cpp keeps the input embeddings in system RAM.
  * @param [gpus] GPUs the model is split over (default 1). The result is per GPU.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns GiB per GPU.
  */
-export function weights(model: any[][], quant: any[][], runtime?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, quant, runtime, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), quant: a(1), runtime: a(2), gpus: a(3) }, false));
+export function weights(model: any[][], quant: any[][], runtime?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, quant, runtime, gpus, engine_args], (a) => {
+    const p = prepare(setupInput({ model: a(0), quant: a(1), runtime: a(2), gpus: a(3), engineArgs: a(4) }, false));
     return toGiB(p.run.weightsPerGpu);
   });
 }
@@ -65,13 +67,14 @@ export function weights(model: any[][], quant: any[][], runtime?: any[][], gpus?
  * @param [kv_dtype] KV cache type: auto (default), bf16, fp16, fp8, fp8_e5m2, q8_0, q4_0.
  * @param [runtime] Engine (default vllm).
  * @param [gpus] GPUs the model is split over (default 1). The result is per GPU.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns GiB per GPU.
  */
-export function kvcache(model: any[][], ctx?: any[][], batch?: any[][], kv_dtype?: any[][], runtime?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, ctx, batch, kv_dtype, runtime, gpus], (a) => {
-    const input = setupInput({ model: a(0), runtime: a(4), kvDtype: a(3), gpus: a(5) }, false);
-    const p = prepare({ ...input, quant: quantForKv(input.model as string, input.runtime ?? undefined) });
-    return toGiB(evaluate(p, ctxOf(a(1)), batchOf(a(2)), false).perGpu.kvCacheBytes);
+export function kvcache(model: any[][], ctx?: any[][], batch?: any[][], kv_dtype?: any[][], runtime?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, ctx, batch, kv_dtype, runtime, gpus, engine_args], (a) => {
+    const input = setupInput({ model: a(0), runtime: a(4), kvDtype: a(3), gpus: a(5), engineArgs: a(6) }, false);
+    const { p, ctx: c, batch: b } = placedAt({ ...input, quant: quantForKv(input.model as string, input.runtime ?? undefined) }, a(1), a(2));
+    return toGiB(evaluate(p, c, b, false).perGpu.kvCacheBytes);
   });
 }
 
@@ -85,12 +88,14 @@ export function kvcache(model: any[][], ctx?: any[][], batch?: any[][], kv_dtype
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] GPUs the model is split over (default 1). Terms are per GPU.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns A two-column table: term, GiB.
  */
-export function breakdown(model: string, quant: string, ctx?: number, batch?: number, runtime?: string, kv_dtype?: string, gpus?: number): any[][] {
+export function breakdown(model: string, quant: string, ctx?: number, batch?: number, runtime?: string, kv_dtype?: string, gpus?: number, engine_args?: string): any[][] {
   return table(() => {
-    const input = setupInput({ model: single("model", model), quant: single("quant", quant), runtime, kvDtype: kv_dtype, gpus }, false);
-    const e = evaluate(prepare(input), ctxOf(ctx), batchOf(batch), false);
+    const input = setupInput({ model: single("model", model), quant: single("quant", quant), runtime, kvDtype: kv_dtype, gpus, engineArgs: engine_args }, false);
+    const { p, ctx: c, batch: b } = placedAt(input, ctx, batch);
+    const e = evaluate(p, c, b, false);
     const t = e.perGpu;
     const rows: Table = [
       ["Term", "GiB"],
@@ -118,17 +123,18 @@ export function breakdown(model: string, quant: string, ctx?: number, batch?: nu
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of these GPUs (tensor parallel; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns TRUE or FALSE.
  */
-export function fits(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7) }, true));
-    return fitsAt(p, p.vramBytes as number, ctxOf(a(3)), batchOf(a(4)));
+export function fits(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7), engineArgs: a(8) }, true), a(3), a(4));
+    return fitsAt(p, p.vramBytes as number, c, b);
   });
 }
 
 /**
- * "Fits", "Tight" (fits with under 10% of the engine's budget to spare) or "OOM". Example: =FIT.STATUS("llama-3.1-8b", "rtx 3090", "bf16", 32768).
+ * "Fits", "Tight" (fits with under 10% of the engine's budget to spare), "Fits with offload" (runs with some layers or experts in system RAM: Ollama's own split, -ngl, --n-cpu-moe, --cpu-offload-gb) or "OOM". Example: =FIT.STATUS("llama-3.1-8b", "rtx 3090", "bf16", 32768).
  * @customfunction STATUS
  * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
  * @param gpu GPU: catalog id or name. A range spills one result per cell.
@@ -138,12 +144,13 @@ export function fits(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][]
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of these GPUs (tensor parallel; default 1).
- * @returns Fits, Tight or OOM.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
+ * @returns Fits, Tight, Fits with offload or OOM.
  */
-export function status(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7) }, true));
-    return statusOf(evaluate(p, ctxOf(a(3)), batchOf(a(4)), false));
+export function status(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7), engineArgs: a(8) }, true), a(3), a(4));
+    return statusAt(p, c, b);
   });
 }
 
@@ -158,12 +165,13 @@ export function status(model: any[][], gpu: any[][], quant: any[][], ctx?: any[]
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of these GPUs (tensor parallel; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns GiB per GPU (negative = short by that much).
  */
-export function headroom(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7) }, true));
-    return toGiB(evaluate(p, ctxOf(a(3)), batchOf(a(4)), false).headroomBytes as number);
+export function headroom(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7), engineArgs: a(8) }, true), a(3), a(4));
+    return toGiB(headroomAt(p, p.vramBytes as number, c, b));
   });
 }
 
@@ -177,12 +185,14 @@ export function headroom(model: any[][], gpu: any[][], quant: any[][], ctx?: any
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of these GPUs (tensor parallel; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns Tokens.
  */
-export function maxctx(model: any[][], gpu: any[][], quant: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, batch, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(4), kvDtype: a(5), gpus: a(6) }, true));
-    return maxContextOf(p, p.vramBytes as number, batchOf(a(3)));
+export function maxctx(model: any[][], gpu: any[][], quant: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const input = setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(4), kvDtype: a(5), gpus: a(6), engineArgs: a(7) }, true);
+    const p = prepare(input);
+    return maxContextOf(p, p.vramBytes as number, workloadOf({ ...input, batch: isBlank(a(3)) ? null : batchOf(a(3)) }, p).batch);
   });
 }
 
@@ -196,12 +206,14 @@ export function maxctx(model: any[][], gpu: any[][], quant: any[][], batch?: any
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of these GPUs (tensor parallel; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns Concurrent requests.
  */
-export function maxbatch(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, runtime, kv_dtype, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(4), kvDtype: a(5), gpus: a(6) }, true));
-    return maxBatchOf(p, p.vramBytes as number, ctxOf(a(3)));
+export function maxbatch(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const input = setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(4), kvDtype: a(5), gpus: a(6), engineArgs: a(7) }, true);
+    const p = prepare(input);
+    return maxBatchOf(p, p.vramBytes as number, workloadOf({ ...input, ctx: isBlank(a(3)) ? null : ctxOf(a(3)) }, p).ctx);
   });
 }
 
@@ -215,31 +227,110 @@ export function maxbatch(model: any[][], gpu: any[][], quant: any[][], ctx?: any
  * @param [batch] Concurrent requests (default 1).
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns Number of GPUs.
  */
-export function mingpus(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype], (a) => {
-    const input = setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6) }, true);
-    return minGpus({ ...input, ctx: ctxOf(a(3)), batch: batchOf(a(4)) });
+export function mingpus(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, engine_args], (a) => {
+    const input = setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), engineArgs: a(7) }, true);
+    return minGpus({ ...input, ctx: isBlank(a(3)) ? null : ctxOf(a(3)), batch: isBlank(a(4)) ? null : batchOf(a(4)) });
   });
 }
 
 /**
- * Decode speed in tokens/s over all concurrent requests (divide by batch for one request), from the GPU's memory bandwidth; a roofline estimate, not a benchmark. Example: =FIT.TOKS("qwen3-8b", "rtx 4090", "q4_k_m", 4096, 1, "llama.cpp").
+ * Decode speed in tokens/s from the memory each step reads (weights, the experts a batch touches, KV cache) at the GPU's bandwidth, with efficiencies fitted to published benchmarks per engine and backend. Example: =FIT.TOKS("qwen3-8b", "rtx 4090", "q4_k_m", 4096, 1, "llama.cpp").
  * @customfunction TOKS
+ * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
+ * @param gpu GPU: catalog id or name. A range spills one result per cell.
+ * @param quant Weight format (blank = native).
+ * @param [ctx] Context length in tokens per request (default 4096); for "prefill", the prompt length.
+ * @param [batch] Concurrent requests (default 1).
+ * @param [runtime] Engine (default vllm).
+ * @param [gpus] Number of these GPUs (default 1): tensor parallel for vLLM/SGLang, a layer split for llama.cpp.
+ * @param [measure] "total" (default): decode tokens/s of all requests together; "per_request": of one request; "prefill": prompt tokens/s.
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
+ * @returns Tokens per second.
+ */
+export function toks(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], gpus?: any[][], measure?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, gpus, measure, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), gpus: a(6), engineArgs: a(8) }, true), a(3), a(4));
+    const m = (text("measure", a(7), "total") ?? "total").trim().toLowerCase().replace(/[\s-]+/g, "_");
+    if (!(m in SPEED_MEASURES)) fail("invalid", `Unknown measure '${String(a(7))}': use total, per_request or prefill.`);
+    const sp = speedOf(p, c, b);
+    const v = m === "total" ? sp.aggregate : m === "per_request" ? sp.perSequence : sp.prefillTokensPerSecond;
+    if (!Number.isFinite(v)) fail("no-answer", `No bf16 compute figure for ${p.gpu!.name} in the catalog, so no prefill speed.`);
+    return v;
+  });
+}
+
+const SPEED_MEASURES = { total: true, per_request: true, prefill: true };
+
+/**
+ * Time to first token in seconds for one prompt of ctx tokens: prefill at the GPU's compute (fitted per engine), or streaming the weights once, whichever is longer. Example: =FIT.TTFT("llama-3.1-8b", "h100 sxm", "bf16", 8192).
+ * @customfunction TTFT
+ * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
+ * @param gpu GPU: catalog id or name. A range spills one result per cell.
+ * @param quant Weight format (blank = native).
+ * @param [ctx] Prompt length in tokens (default 4096).
+ * @param [runtime] Engine (default vllm).
+ * @param [gpus] Number of these GPUs (default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
+ * @returns Seconds.
+ */
+export function ttft(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], runtime?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, runtime, gpus, engine_args], (a) => {
+    const { p, ctx: c } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(4), gpus: a(5), engineArgs: a(6) }, true), a(3), 1);
+    const t = speedOf(p, c, 1).ttftSeconds;
+    if (!Number.isFinite(t)) fail("no-answer", `No bf16 compute figure for ${p.gpu!.name} in the catalog, so no time to first token.`);
+    return t;
+  });
+}
+
+/**
+ * Most layers (counting the output layer) llama.cpp or Ollama can put on the GPUs for this context and batch; the rest run from system RAM. Use it as -ngl / num_gpu. Example: =FIT.GPULAYERS("llama-3.1-70b", "rtx 4090", "q4_k_m", 8192, 1, "llama.cpp").
+ * @customfunction GPULAYERS
  * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
  * @param gpu GPU: catalog id or name. A range spills one result per cell.
  * @param quant Weight format (blank = native).
  * @param [ctx] Context length in tokens per request (default 4096).
  * @param [batch] Concurrent requests (default 1).
- * @param [runtime] Engine (default vllm).
- * @param [gpus] Number of these GPUs (tensor parallel; default 1).
- * @returns Tokens per second, all requests together.
+ * @param [runtime] Engine: llama.cpp (default) or ollama; other engines do not split layers with the CPU.
+ * @param [kv_dtype] KV cache type (default auto).
+ * @param [gpus] Number of these GPUs (a layer split; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
+ * @returns Layers.
  */
-export function toks(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], gpus?: any[][]): any[][] {
-  return lift([model, gpu, quant, ctx, batch, runtime, gpus], (a) => {
-    const p = prepare(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), gpus: a(6) }, true));
-    return speedOf(p, ctxOf(a(3)), batchOf(a(4))).aggregate;
+export function gpulayers(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const input = { ...setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7), engineArgs: a(8) }, true), runtime: text("runtime", a(5), "llama.cpp") };
+    const work = { ...input, ctx: isBlank(a(3)) ? null : ctxOf(a(3)), batch: isBlank(a(4)) ? null : batchOf(a(4)) };
+    const p = prepare(input);
+    if (!p.run.placement) fail("unsupported", `${p.setup.runtime.name} does not split layers between GPU and CPU; llama.cpp and Ollama do.`);
+    const w = workloadOf(work, p);
+    return maxGpuLayersOf(input, w.ctx, w.batch) as number;
+  });
+}
+
+/**
+ * Where the model runs, as `ollama ps` shows it: "100% GPU", "100% CPU" or "48%/52% CPU/GPU" (share of its memory in system RAM / on the GPUs). Ollama places layers itself; llama.cpp follows -ngl and --n-cpu-moe in engine_args. Example: =FIT.OFFLOAD("qwen3-30b-a3b", "rtx 4060 ti 16gb", "q4_k_m", 32768, 1, "ollama").
+ * @customfunction OFFLOAD
+ * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
+ * @param gpu GPU: catalog id or name. A range spills one result per cell.
+ * @param quant Weight format (blank = native).
+ * @param [ctx] Context length in tokens per request (default 4096).
+ * @param [batch] Concurrent requests (default 1).
+ * @param [runtime] Engine (default vllm; vLLM offloads with --cpu-offload-gb).
+ * @param [kv_dtype] KV cache type (default auto).
+ * @param [gpus] Number of these GPUs (default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
+ * @returns The CPU/GPU split as text.
+ */
+export function offload(model: any[][], gpu: any[][], quant: any[][], ctx?: any[][], batch?: any[][], runtime?: any[][], kv_dtype?: any[][], gpus?: any[][], engine_args?: any[][]): any[][] {
+  return lift([model, gpu, quant, ctx, batch, runtime, kv_dtype, gpus, engine_args], (a) => {
+    const { p, ctx: c, batch: b } = placedAt(setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(5), kvDtype: a(6), gpus: a(7), engineArgs: a(8) }, true), a(3), a(4));
+    const e = evaluate(p, c, b, false);
+    if (!e.fits) fail("no-answer", `Does not fit: ${toGiB(e.perGpu.totalBytes).toFixed(2)} GiB needed per GPU, ${toGiB(e.budgetBytes as number).toFixed(2)} GiB budget${e.fitsRam === false ? ", and not enough system RAM" : ""}.`);
+    return e.processorSplit;
   });
 }
 
@@ -340,12 +431,13 @@ export function runtimes(): any[][] {
  * @param [runtime] Engine (default vllm).
  * @param [kv_dtype] KV cache type (default auto).
  * @param [gpus] Number of each GPU (tensor parallel; default 1).
+ * @param [engine_args] The engine's own flags as on its command line, e.g. "--max-num-seqs 64 --enforce-eager" (vLLM) or "-c 32768 -np 4 -ngl 30" (llama.cpp). Blank ctx, batch, quant, KV type and GPUs are then taken from them.
  * @returns A table with a header row and one row per GPU.
  */
-export function compare(model: string, quant: string, ctx?: number, batch?: number, runtime?: string, kv_dtype?: string, gpus?: number): any[][] {
+export function compare(model: string, quant: string, ctx?: number, batch?: number, runtime?: string, kv_dtype?: string, gpus?: number, engine_args?: string): any[][] {
   return table(() => {
-    const input = setupInput({ model: single("model", model), quant: single("quant", quant), runtime, kvDtype: kv_dtype, gpus }, false);
-    const rows = comparisonRows({ ...input, ctx: ctxOf(ctx), batch: batchOf(batch) });
+    const input = setupInput({ model: single("model", model), quant: single("quant", quant), runtime, kvDtype: kv_dtype, gpus, engineArgs: engine_args }, false);
+    const rows = comparisonRows({ ...input, ctx: isBlank(ctx) ? null : ctxOf(ctx), batch: isBlank(batch) ? null : batchOf(batch) });
     // Blank cells where the engine cannot run on a GPU (its status says "Unsupported").
     return [COMPARISON_COLUMNS.map((c) => c.label), ...rows.map((r) => COMPARISON_COLUMNS.map((c) => r[c.key] ?? ""))];
   });

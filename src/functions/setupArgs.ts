@@ -1,9 +1,10 @@
 // Builds the core's inputs from one position of a FIT.* call, with the same
 // defaults as the CLI: native weights, 4,096 tokens, 1 request, vLLM, auto KV, 1 GPU.
+// A blank cell is left to the engine's flags (engine_args) first, as on the CLI.
 import { findModel, findRuntime } from "../core/catalog";
-import { MAX_BATCH, MAX_CTX, MAX_GPUS, type EstimateInput } from "../core/estimate";
+import { MAX_BATCH, MAX_CTX, MAX_GPUS, placedSetup, type EstimateInput, type Prepared } from "../core/estimate";
 import { positiveInt } from "../core/errors";
-import { count, requiredText, text, type Cell } from "./cellArgs";
+import { count, isBlank, requiredText, text, type Cell } from "./cellArgs";
 
 export const DEFAULT_CTX = 4096;
 export const DEFAULT_BATCH = 1;
@@ -16,6 +17,7 @@ export interface SetupCells {
   runtime?: Cell;
   kvDtype?: Cell;
   gpus?: Cell;
+  engineArgs?: Cell;
 }
 
 /** The estimator input for one cell position. */
@@ -23,11 +25,17 @@ export function setupInput(c: SetupCells, needGpu: boolean): EstimateInput {
   return {
     model: requiredText("model", c.model),
     gpu: needGpu ? requiredText("gpu", c.gpu) : undefined,
-    quant: text("quant", c.quant, "native"),
+    quant: text("quant", c.quant) ?? null,
     runtime: text("runtime", c.runtime, "vllm"),
-    kvDtype: text("kv_dtype", c.kvDtype, "auto"),
-    gpus: positiveInt("gpus", count("gpus", c.gpus ?? null, 1), MAX_GPUS),
+    kvDtype: text("kv_dtype", c.kvDtype) ?? null,
+    gpus: isBlank(c.gpus) ? null : positiveInt("gpus", count("gpus", c.gpus ?? null, 1), MAX_GPUS),
+    engineArgs: text("engine_args", c.engineArgs) ?? null,
   };
+}
+
+/** The setup as the engine runs it at one cell position: ctx and batch as given, else from engine_args (-c, -np, --max-model-len, --max-num-seqs), else 4,096 × 1. */
+export function placedAt(input: EstimateInput, ctx: Cell, batch: Cell): { p: Prepared; ctx: number; batch: number } {
+  return placedSetup({ ...input, ctx: isBlank(ctx) ? null : ctxOf(ctx), batch: isBlank(batch) ? null : batchOf(batch) });
 }
 
 /** A context length in tokens (default 4,096). */

@@ -325,7 +325,7 @@ export type GpuRow = ComparisonRow;
 
 export type GpuSortKey = ComparisonColumn;
 
-const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, OOM: 2, Unsupported: 3 };
+const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, "Fits with offload": 2, OOM: 3, Unsupported: 4 };
 
 /** Every catalog GPU for the current setup, filtered by class and vendor and sorted. */
 export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: string } = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {

@@ -5,6 +5,7 @@
 // sheet or at the user's active cell: offsetPlan moves addresses AND the cell
 // references inside formulas, validation sources, CF rules and charts together.
 import { findGpu, findModel } from "../core/catalog";
+import { STATUSES, type Status } from "../core/estimate";
 
 /** A constant written to a cell. Text stays text; numbers and booleans keep their type. */
 export type CellValue = string | number | boolean;
@@ -455,15 +456,16 @@ export const INPUT_FILL = "#FFCC99";
 /** Header fill shared by the inserted sheets. */
 export const HEADER_FILL = "#D9E1F2";
 /** Excel's Good / Neutral / Bad cell styles, used for Fits / Tight / OOM. */
-export const STATUS_COLORS: Readonly<Record<"Fits" | "Tight" | "OOM", { fill: string; fontColor: string }>> = {
+export const STATUS_COLORS: Readonly<Record<Status, { fill: string; fontColor: string }>> = {
   Fits: { fill: "#C6EFCE", fontColor: "#006100" },
   Tight: { fill: "#FFEB9C", fontColor: "#9C5700" },
+  "Fits with offload": { fill: "#DDEBF7", fontColor: "#1F4E78" },
   OOM: { fill: "#FFC7CE", fontColor: "#9C0006" },
 };
 
-/** Green/amber/red text rules for a range of FIT.STATUS results. */
+/** Green/amber/blue/red text rules for a range of FIT.STATUS results (matched on the end, so "Fits" does not also colour "Fits with offload"). */
 export function statusFormats(address: string): ConditionalFormatSpec[] {
-  return (Object.keys(STATUS_COLORS) as Array<keyof typeof STATUS_COLORS>).map((s) => ({ kind: "text", address, operator: "BeginsWith", text: s, ...STATUS_COLORS[s] }));
+  return STATUSES.map((s) => ({ kind: "text", address, operator: "EndsWith", text: s, ...STATUS_COLORS[s] }));
 }
 
 // ------------------------------------------------------------ catalog labels

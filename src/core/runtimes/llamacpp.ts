@@ -240,7 +240,8 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
       t.state = stateOf(kvIdx, n);
       t.activations = compute(ctx, n, g.output);
       t.overhead = [sized("CUDA context", d.cudaContextBytes)];
-      return { device: gpus > 1 ? `GPU ${dev}` : "GPU", kind: "gpu", count: 1, terms: t };
+      const expertBytes = g.blocks.reduce((sum, i) => sum + (place.cpuExperts[i] ? 0 : wb.perLayerExperts[i]), 0);
+      return { device: gpus > 1 ? `GPU ${dev}` : "GPU", kind: "gpu", count: 1, terms: t, expertBytes };
     });
     const order = devices.map((_, i) => i).sort((x, y) => totalOf(y, ctx, n) - totalOf(x, ctx, n));
     const h = noTerms();
@@ -249,7 +250,8 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
     h.kvCache = kvOf(hostKv, ctx, n);
     h.state = stateOf(hostKv, n);
     h.activations = [...hostCompute(ctx, n), hostOutput(n)];
-    return { devices: [...order.map((i) => devices[i]), { device: "host", kind: "host", count: 1, terms: h }] };
+    const hostExperts = a.layers.reduce((sum, _, i) => sum + (place.cpuExperts[i] || place.blockDevice[i] < 0 ? wb.perLayerExperts[i] : 0), 0);
+    return { devices: [...order.map((i) => devices[i]), { device: "host", kind: "host", count: 1, terms: h, expertBytes: hostExperts }] };
   };
 
   const notes = [
@@ -292,7 +294,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
       return { kvCache: kvBytesOf(kvIdx, ctx, n), state: stateBytesOf(kvIdx, n), activations: computeBytes(ctx, n, g.output), overhead: d.cudaContextBytes };
     },
     breakdown,
-    placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers },
+    placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers, cpuExpertBlocks: place.cpuExperts.filter((x, i) => x && place.blockDevice[i] >= 0).length },
     budget: (v) => v,
     capacity(v, ctx) {
       // Slots of `ctx` that fit on every GPU: the fullest device decides.

@@ -20,7 +20,9 @@ export const mlx: RuntimeProfile = {
     const d = defaultsOf(s.runtime, "mlx");
     const st = s.settings;
     const a = s.model.arch;
-    const fraction = st.memoryFraction ?? d.workingSetFraction;
+    // MLX's CUDA backend has no Metal working-set cap: the budget is the GPU's memory.
+    const cuda = s.gpu !== undefined && s.gpu.vendor === "NVIDIA";
+    const fraction = st.memoryFraction ?? (cuda ? 1 : d.workingSetFraction);
     const layout = cacheLayout(a, s.kv.bytes(a.dtypeBytes), 1, { convBytes: a.dtypeBytes, ssmBytes: a.dtypeBytes });
     const wb = weightBytes(s.model, s.quant);
     const G = st.maxNewTokens ?? 0;
@@ -53,7 +55,7 @@ export const mlx: RuntimeProfile = {
       t.kvCache = kvParts(layout, held(ctx), n, rule, "sequences");
       t.state = stateParts(layout, n, rule, "sequences");
       t.activations = activationParts(ctx, n);
-      return { devices: [{ device: "unified memory", kind: "gpu", count: 1, terms: t }] };
+      return { devices: [{ device: cuda ? "GPU" : "unified memory", kind: "gpu", count: 1, terms: t }] };
     };
     return {
       weightsPerGpu: wb.total,
@@ -61,7 +63,9 @@ export const mlx: RuntimeProfile = {
       hostWeights: 0,
       hostBytes: () => 0,
       notes: [
-        `Unified memory: the budget is Metal's recommended working set, taken as ${Math.round(fraction * 100)}% of RAM (raise it with sudo sysctl iogpu.wired_limit_mb).`,
+        cuda
+          ? "MLX's CUDA backend: the budget is the GPU's memory (no Metal working-set cap); its CUDA context, a few hundred MiB, is not counted."
+          : `Unified memory: the budget is Metal's recommended working set, taken as ${Math.round(fraction * 100)}% of RAM (raise it with sudo sysctl iogpu.wired_limit_mb).`,
         `mlx_lm: prefill in chunks of ${step} tokens, KV in steps of ${d.kvStep}${st.maxKvSize ? `, a rotating cache of ${st.maxKvSize} tokens` : ""}${G ? `, ${G} new tokens` : ""}.`,
       ],
       settings: { prefill_step_size: step, max_kv_size: st.maxKvSize ?? null, kv_bits: s.kv.id === "q8_0" ? 8 : s.kv.id === "q4_0" ? 4 : null, max_tokens: G, working_set_fraction: fraction },

@@ -233,6 +233,11 @@ export const vllm: RuntimeProfile = {
       weightsTotal += delta * s.tp;
       mxfp4Note = `MXFP4 experts laid out for vLLM's ${backend} MoE backend${assumed ? " (GPU not named: Hopper/Triton assumed)" : ""}: padded dims${backend === "triton" ? ", fp32 biases and the unswizzled scales kept beside the swizzled ones (as before vLLM PR #46549)" : ""} add ${b(delta)} per GPU.`;
     }
+    // --cpu-offload-gb: each GPU moves up to that many GiB of its decoder-layer weights, from layer 0 up, to pinned
+    // host memory and reads them over the link every forward (vllm/model_executor/offloader/uva.py).
+    const decoderPerGpu = wb.perLayer.reduce((a2, x) => a2 + x, 0) / s.tp;
+    const offloaded = Math.min(st.cpuOffloadBytes ?? 0, decoderPerGpu);
+    if (offloaded > 0) weightParts.push(sized("decoder weights kept in host memory (--cpu-offload-gb)", -offloaded));
     const weightsPerGpu = weightParts.reduce((sum, p) => sum + p.bytes, 0);
 
     // Activations: the profile run's forward pass of max_num_batched_tokens (T) tokens, then the sampler
@@ -310,7 +315,9 @@ export const vllm: RuntimeProfile = {
       if (hybridState) t.state = [part(`state pages of ${padded(layout.stateLayers)} recurrent layers${padded(layout.stateLayers) > layout.stateLayers ? " incl. padding" : ""}`, f(n, "requests"), f(padded(layout.stateLayers), "layers"), f(statePages, "pages"), f(statePage, "B"))];
       t.activations = activationParts(ctx);
       t.overhead = overheadParts;
-      return { devices: [{ device: s.tp > 1 ? `each of ${s.tp} GPUs` : "GPU", kind: "gpu", count: s.tp, terms: t }] };
+      const host = noTerms();
+      host.weights = offloaded > 0 ? [part("decoder weights offloaded by --cpu-offload-gb", f(s.tp, "GPUs"), f(offloaded, "B"))] : [];
+      return { devices: [{ device: s.tp > 1 ? `each of ${s.tp} GPUs` : "GPU", kind: "gpu", count: s.tp, terms: t, expertBytes: (wb.byGroup.experts / s.tp) * (1 - offloaded / Math.max(1, decoderPerGpu)) }, ...(offloaded > 0 ? [{ device: "host", kind: "host" as const, count: 1, terms: host, readOverLink: true, expertBytes: wb.byGroup.experts * (offloaded / Math.max(1, decoderPerGpu)) }] : [])] };
     };
 
     const notes = [
@@ -325,13 +332,14 @@ export const vllm: RuntimeProfile = {
     if (paddingLayers > 0) notes.push(`vLLM pads its KV-cache groups to equal layer counts: ${paddingLayers} padding layer(s) take real pages.`);
     if (skipVision) notes.push(`Text only (--limit-mm-per-prompt all 0): the ${b(wb.byGroup.vision)} vision tower is not loaded and the encoder is not profiled.`);
     else if (st.textOnly && wb.byGroup.vision > 0) notes.push("Text only (--limit-mm-per-prompt all 0): the encoder is not profiled; this release still loads the vision tower (vLLM skips it from v0.15).");
+    if (offloaded > 0) notes.push(`--cpu-offload-gb keeps ${b(offloaded)} of decoder weights per GPU in pinned host memory; every forward reads them over the PCIe link.`);
     if (kvFixed !== undefined) notes.push(`--kv-cache-memory fixes the KV pool at ${b(kvFixed)} per GPU; gpu_memory_utilization is not used.`);
 
     return {
       weightsPerGpu,
       weightsTotal,
-      hostWeights: 0,
-      hostBytes: () => 0,
+      hostWeights: offloaded * s.tp,
+      hostBytes: () => offloaded * s.tp,
       notes,
       settings: {
         gpu_memory_utilization: kvFixed !== undefined ? null : util,
