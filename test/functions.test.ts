@@ -6,6 +6,7 @@ import * as path from "path";
 import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
 import * as functions from "../src/functions/functions";
 import { estimate, maxContext, minGpus } from "../src/core/estimate";
+import { comparePlans, plan } from "../src/core/capacityPlan";
 import { GiB } from "../src/core/units";
 import { catalog, clearCustomEntries } from "../src/core/catalog";
 import { customModelInput, registerCustom } from "../src/core/customStore";
@@ -50,7 +51,7 @@ function excelError(fn: () => unknown, what = "the call"): StubError {
   throw new Error(`expected an Excel error from ${what}, got ${JSON.stringify(result)}`);
 }
 
-const IDS = ["VRAM", "WEIGHTS", "KVCACHE", "BREAKDOWN", "FITS", "STATUS", "HEADROOM", "MAXCTX", "MAXBATCH", "MINGPUS", "TOKS", "TTFT", "GPULAYERS", "OFFLOAD", "MODEL", "GPU", "MODELS", "GPUS", "QUANTS", "RUNTIMES", "COMPARE"];
+const IDS = ["VRAM", "WEIGHTS", "KVCACHE", "BREAKDOWN", "FITS", "STATUS", "HEADROOM", "MAXCTX", "MAXBATCH", "MINGPUS", "TOKS", "TTFT", "GPULAYERS", "OFFLOAD", "GPUSNEEDED", "COSTMONTH", "COSTPERMTOK", "PLAN", "PLANCOMPARE", "MODEL", "GPU", "MODELS", "GPUS", "QUANTS", "RUNTIMES", "COMPARE"];
 
 describe("functions.json", () => {
   test("registers exactly the released ids (ids never change once released)", () => {
@@ -237,6 +238,54 @@ describe("engine flags, offload and speed", () => {
   });
 });
 
+describe("capacity-planning functions", () => {
+  const setup = { model: "qwen3-8b", gpu: "H100 SXM", quant: "fp8", runtime: "vllm" };
+  const workload = { users: 400, promptTokens: 2000, outputTokens: 300, tokensPerSecondPerUser: 20 };
+  const p = plan({ setup, workload, pricePerGpuHour: 2.5 });
+  const args = ["qwen3-8b", "H100 SXM", "fp8", 400, 2000, 300, 20, null];
+
+  test("GPUSNEEDED, COSTMONTH and COSTPERMTOK are the plan's answers", () => {
+    expect(one(call("GPUSNEEDED", args))).toBe(p.totalGpus);
+    expect(one(call("COSTMONTH", [...args, 2.5]))).toBeCloseTo(p.costPerMonth!, 9);
+    expect(one(call("COSTPERMTOK", [...args, 2.5]))).toBeCloseTo(p.costPerMillionOutputTokens!, 9);
+    // hours_per_month scales the month.
+    expect(one(call("COSTMONTH", [...args, 2.5, null, null, null, 200]))).toBeCloseTo(p.costPerHour! * 200, 9);
+  });
+
+  test("PLAN gives one field, or spills the whole plan with the price's source and date", () => {
+    expect(one(call("PLAN", [...args.slice(0, 6), "replicas", 20, null, 2.5]))).toBe(p.replicas);
+    expect(one(call("PLAN", [...args.slice(0, 6), "limited_by", 20, null, 2.5]))).toBe(p.limitedBy);
+    const t = call("PLAN", [...args.slice(0, 6), null, 20]) as unknown[][];
+    expect(t[0]).toEqual(["Field", "Value"]);
+    const row = (k: string) => t.find((r) => r[0] === k)![1];
+    expect(row("total_gpus")).toBe(p.totalGpus);
+    expect(String(row("price_source"))).toMatch(/^catalog: median of \d+ on-demand quotes/);
+    expect(String(row("price_date"))).toMatch(/^\d{4}-\d{2}/);
+  });
+
+  test("a column of user counts spills one answer each, never fewer GPUs further down", () => {
+    const r = (call("GPUSNEEDED", ["qwen3-8b", "H100 SXM", "fp8", [[10], [100], [1000], [5000]], 2000, 300, 20]) as number[][]).map((x) => x[0]);
+    for (let i = 1; i < r.length; i++) expect(r[i]).toBeGreaterThanOrEqual(r[i - 1]);
+  });
+
+  test("PLANCOMPARE spills every GPU that can serve the workload, cheapest first", () => {
+    const t = call("PLANCOMPARE", ["qwen3-8b", "fp8", 400, 2000, 300, 20]) as unknown[][];
+    expect(t[0]).toEqual(["GPU", "GPUs per replica", "Replicas", "Total GPUs", "Limited by", "Price per GPU-hour", "Price date", "Cost per month", "Cost per 1M output tokens"]);
+    const served = comparePlans({ setup: { model: "qwen3-8b", quant: "fp8" }, workload }).filter((x) => x.plan);
+    expect(t.length).toBe(served.length + 1);
+    expect(t[1][0]).toBe(served[0].gpu.name);
+  });
+
+  test("a workload no GPU can serve is #N/A naming the target", () => {
+    const e = excelError(() => call("GPUSNEEDED", ["qwen3-8b", "rtx 4090", "bf16", 4, 2000, 300, 5000]));
+    expect(e.code).toBe("#N/A");
+    expect(e.message).toMatch(/per-user speed target of 5000 tok\/s cannot be met/);
+    const c = excelError(() => call("COSTMONTH", ["qwen3-8b", "nvidia-h200-nvl-141gb", "fp8", 4, 2000, 300]));
+    expect(c.code).toBe("#N/A");
+    expect(c.message).toMatch(/give price_per_gpu_hour/);
+  });
+});
+
 describe("ranges spill one result per cell", () => {
   test("a column of models", () => {
     const r = call("VRAM", [[["qwen3-8b"], ["llama-3.1-8b"], ["qwen35"]], "q4_k_m", 32768, 1, "llama.cpp"]) as unknown[][];
@@ -324,12 +373,20 @@ describe("bad input gets a specific Excel error, never a crash", () => {
     ctx: [[0, "#VALUE!", /ctx must be at least 1/], [-5, "#VALUE!", /at least 1/], [1.5, "#VALUE!", /whole number/], ["lots", "#VALUE!", /ctx must be a whole number/], [1e12, "#VALUE!", /at most/]],
     batch: [[0, "#VALUE!", /batch must be at least 1/], [2.5, "#VALUE!", /whole number/], [1e9, "#VALUE!", /at most/]],
     gpus: [[0, "#VALUE!", /gpus must be at least 1/], ["two", "#VALUE!", /whole number/], [100000, "#VALUE!", /at most/]],
-    field: [["weight", "#VALUE!", /Unknown (model|GPU) field 'weight'\. Fields:/]],
+    field: [["weight", "#VALUE!", /Unknown (model|GPU|plan) field 'weight'\. Fields:/]],
+    users: [[0, "#VALUE!", /users must be at least 1/], [2.5, "#VALUE!", /whole number/], ["many", "#VALUE!", /users must be a whole number/]],
+    prompt_tokens: [[0, "#VALUE!", /prompt tokens must be at least 1/], ["", "#VALUE!", /prompt_tokens is required/], ["long", "#VALUE!", /prompt_tokens must be a whole number/]],
+    output_tokens: [[-3, "#VALUE!", /output tokens must be at least 1/], ["", "#VALUE!", /output_tokens is required/]],
+    tokens_per_second_per_user: [[-1, "#VALUE!", /tokens per second per user must be a number above 0/], ["fast", "#VALUE!", /must be a number, got 'fast'/], [1e5, "#N/A", /cannot be met/]],
+    ttft_seconds: [[0, "#VALUE!", /time to first token must be a number above 0/], [1e-6, "#N/A", /time-to-first-token target of 0.000001 s cannot be met/]],
+    price_per_gpu_hour: [[-2, "#VALUE!", /price per GPU-hour must be a number from 0/], ["cheap", "#VALUE!", /must be a number, got 'cheap'/]],
+    requests_per_minute: [[5, "#VALUE!", /not both/], ["lots", "#VALUE!", /must be a number/]],
+    hours_per_month: [[0, "#VALUE!", /hours per month must be above 0/], [800, "#VALUE!", /at most 744/]],
     filter: [["zzzz-nothing", "#N/A", /No (model|GPU) matches/]],
     engine_args: [["--max-num-seqs lots", "#VALUE!", /--max-num-seqs must be a whole number, got 'lots'/], ["--frobnicate 3", "#VALUE!", /'--frobnicate' is not one FitMyGPU knows/]],
     measure: [["median", "#VALUE!", /Unknown measure 'median': use total, per_request or prefill/]],
   };
-  const GOOD: Record<string, unknown> = { model: "qwen3-8b", gpu: "rtx 4090", quant: "bf16", ctx: 4096, batch: 1, runtime: "vllm", kv_dtype: "auto", gpus: 1, field: "layers", filter: "", engine_args: "", measure: "" };
+  const GOOD: Record<string, unknown> = { model: "qwen3-8b", gpu: "rtx 4090", quant: "bf16", ctx: 4096, batch: 1, runtime: "vllm", kv_dtype: "auto", gpus: 1, field: "layers", filter: "", engine_args: "", measure: "", users: 50, prompt_tokens: 1000, output_tokens: 200, tokens_per_second_per_user: "", ttft_seconds: "", price_per_gpu_hour: 2, requests_per_minute: "", hours_per_month: "" };
 
   test("every parameter of every function", () => {
     let checked = 0;
@@ -339,7 +396,7 @@ describe("bad input gets a specific Excel error, never a crash", () => {
         if (!cases) throw new Error(`no bad input listed for ${f.id}(${p.name})`);
         for (const [value, code, message] of cases) {
           if (p.name === "field" && f.id === "GPU" && /model/.test(String(message))) continue;
-          const args = f.parameters.map((q, j) => (j === i ? value : q.name === "field" && f.id === "GPU" ? "class" : GOOD[q.name]));
+          const args = f.parameters.map((q, j) => (j === i ? value : q.name === "field" && f.id === "GPU" ? "class" : q.name === "field" && f.id === "PLAN" ? "replicas" : GOOD[q.name]));
           const e = excelError(() => call(f.id, args), `FIT.${f.id}(${JSON.stringify(args)})`);
           if (e.code !== code || !message.test(e.message ?? "")) throw new Error(`FIT.${f.id}(${p.name}=${JSON.stringify(value)}) gave ${e.code} '${e.message}', expected ${code} ${message}`);
           checked++;

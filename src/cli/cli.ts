@@ -9,6 +9,7 @@ import { commandInput } from "../core/serveCommand";
 import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, setupNotes, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
+import { comparePlans, noGpuServes, plan, type Plan } from "../core/capacityPlan";
 import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
 import type { Hub } from "../core/hub";
 import { hasModelSource, hubFromEnv, resolveModelSource, type SourceFlags } from "./modelSources";
@@ -22,6 +23,13 @@ Usage:
                     [--ngl N] [--cpu-moe N] [--ram-gib X] [--cpu-bandwidth-gbs X] [--explain] [--json]
   fitmygpu estimate --command "vllm serve Qwen/Qwen3-8B --max-model-len 32768 -tp 2" [--gpu NAME] [options]
   fitmygpu fit <model> [same options, without --gpu]   every catalog GPU for one setup
+  fitmygpu plan <model> --gpu NAME [--quant Q] [--runtime R] [--engine-args "FLAGS"]
+                    --users N | --requests-per-minute R --prompt-tokens P --output-tokens O
+                    [--tokens-per-second-per-user T] [--ttft-seconds S]
+                    [--price-per-gpu-hour X] [--hours-per-month H] [--json]
+                                                        the smallest deployment for a workload, and its cost
+  fitmygpu plan <model> --compare [same options, without --gpu]
+                                                        every GPU that can serve it, cheapest first
   fitmygpu model <model> [--json]                       the model's spec table
   fitmygpu estimate|fit|model --config config.json [--index model.safetensors.index.json]
                     [--name "My model"] [--params N] [--context-window N] [options]
@@ -52,6 +60,9 @@ whole serve command, model and context included. Explicit options win over flags
 --ngl N (llama.cpp -ngl, Ollama num_gpu) puts N layers, counting the output layer, on the GPUs;
 --cpu-moe N keeps the experts of the first N blocks in system RAM (llama.cpp --n-cpu-moe). --ram-gib
 is the system RAM the engine may use; --cpu-bandwidth-gbs its bandwidth for offloaded layers (90).
+plan: users are concurrent requests in flight; a replica is one engine instance (its GPUs run
+tensor parallel, or a llama.cpp layer split); prices default to the median of the catalog's public
+on-demand quotes (dated: a starting point) unless --price-per-gpu-hour is given; a month is 730 hours.
 --engine-version selects release behaviour (vLLM 0.6.3, llama.cpp b6123, Ollama 0.29.0; default:
 the latest release). --speculative-tokens K (vLLM only) models MTP speculative decoding.`;
 
@@ -67,7 +78,7 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
     const a = argv[i];
     if (a.startsWith("--")) {
       const [k, inline] = a.slice(2).split("=", 2);
-      if (["json", "explain", "help"].includes(k)) flags[k] = true;
+      if (["json", "explain", "help", "compare"].includes(k)) flags[k] = true;
       else {
         const v = inline ?? argv[++i];
         if (v === undefined) throw new FitError("invalid", `--${k} needs a value.`);
@@ -82,7 +93,9 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
 /** Model sources resolved (fetched or read) before the command runs: see modelSources.ts. */
 const SOURCE_FLAGS = ["hf", "hf-file", "gguf"];
-const KNOWN = new Set([...SOURCE_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "ngl", "cpu-moe", "ram-gib", "cpu-bandwidth-gbs", "json", "explain", "help", ...MODEL_FLAGS]);
+/** The workload and price options of `plan`. */
+const PLAN_FLAGS = ["users", "requests-per-minute", "prompt-tokens", "output-tokens", "tokens-per-second-per-user", "ttft-seconds", "price-per-gpu-hour", "hours-per-month", "compare"];
+const KNOWN = new Set([...SOURCE_FLAGS, ...PLAN_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "ngl", "cpu-moe", "ram-gib", "cpu-bandwidth-gbs", "json", "explain", "help", ...MODEL_FLAGS]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
@@ -107,7 +120,7 @@ function checkSourceArgs(name: string | undefined, flags: Flags): void {
 }
 
 /** Commands that take a model, so the only ones for which --hf / --gguf are fetched or read. */
-export const MODEL_COMMANDS = new Set(["estimate", "fit", "model"]);
+export const MODEL_COMMANDS = new Set(["estimate", "fit", "model", "plan"]);
 
 /** The --hf / --hf-file / --gguf flags, for resolveModelSource. */
 export function sourceFlags(flags: Flags): SourceFlags {
@@ -308,6 +321,68 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void, re
 const stdout = (s: string) => process.stdout.write(s + "\n");
 const stderr = (s: string) => process.stderr.write(s + "\n");
 
+/** The `plan --json` keys, in order: the deployment, the load per replica, the price and the costs. */
+export const PLAN_KEYS = ["gpusPerReplica", "replicas", "totalGpus", "concurrencyPerReplica", "throughputTokensPerSecond", "decodeTokensPerSecondPerUser", "ttftSeconds", "limitedBy", "pricePerGpuHour", "costPerHour", "costPerMonth", "costPerMillionOutputTokens"] as const;
+
+const planJson = (p: Plan) => Object.fromEntries(PLAN_KEYS.map((k) => [k, p[k]]));
+
+function runPlan(positional: string[], flags: Flags, out: (s: string) => void, resolved?: ModelEntry): void {
+  for (const k of ["ctx", "batch", "gpus"]) if (flags[k] !== undefined) throw new FitError("invalid", `plan chooses --${k} itself from the workload; drop it.`);
+  const setup = input(positional[1], flags, resolved);
+  const required = (k: string) => {
+    const v = number(flags, k);
+    if (v === undefined) throw new FitError("invalid", `plan needs --${k}.`);
+    return v;
+  };
+  const workload = {
+    users: number(flags, "users") ?? null,
+    requestsPerMinute: number(flags, "requests-per-minute") ?? null,
+    promptTokens: required("prompt-tokens"),
+    outputTokens: required("output-tokens"),
+    tokensPerSecondPerUser: number(flags, "tokens-per-second-per-user") ?? null,
+    ttftSeconds: number(flags, "ttft-seconds") ?? null,
+  };
+  const common = { workload, pricePerGpuHour: number(flags, "price-per-gpu-hour") ?? null, hoursPerMonth: number(flags, "hours-per-month") ?? null };
+  const money = (x: number | null, digits = 2) => (x === null ? "—" : `$${x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`);
+  if (flags.compare) {
+    if (setup.gpu != null || setup.vramGiB != null) throw new FitError("invalid", "plan --compare ranks every catalog GPU; drop --gpu/--vram-gib.");
+    const rows = comparePlans({ ...common, setup });
+    const ok = rows.filter((r) => r.plan);
+    if (!ok.length) throw new FitError("no-answer", noGpuServes(rows));
+    if (flags.json) {
+      out(JSON.stringify(ok.map((r) => ({ gpu: r.gpu.id, name: r.gpu.name, ...planJson(r.plan!), priceSource: r.plan!.priceSource })), null, 2));
+      return;
+    }
+    out(table([["GPU", "GPUs/replica", "replicas", "total", "limited by", "$/GPU-h", "per month", "per 1M out"], ...ok.map((r) => [r.gpu.name, String(r.plan!.gpusPerReplica), String(r.plan!.replicas), String(r.plan!.totalGpus), r.plan!.limitedBy, money(r.plan!.pricePerGpuHour), money(r.plan!.costPerMonth, 0), money(r.plan!.costPerMillionOutputTokens, 3)])]));
+    const cannot = rows.length - ok.length;
+    out(`\n${ok.length} GPUs can serve this workload, cheapest per million output tokens first${ok.some((r) => r.plan!.pricePerGpuHour === null) ? " (GPUs without a catalog price last: give --price-per-gpu-hour)" : ""}; ${cannot} cannot. Prices are medians of public on-demand quotes: a starting point, not a quote.`);
+    return;
+  }
+  if (setup.gpu == null) throw new FitError("invalid", "plan needs --gpu (or --compare to rank every catalog GPU).");
+  const p = plan({ ...common, setup });
+  if (flags.json) {
+    out(JSON.stringify(planJson(p), null, 2));
+    return;
+  }
+  out(`${p.model} · ${p.quant} · ${p.runtime} on ${p.gpu}`);
+  out(
+    fieldList([
+      ["GPUs per replica", String(p.gpusPerReplica)],
+      ["Replicas", String(p.replicas)],
+      ["Total GPUs", String(p.totalGpus)],
+      ["Requests per replica", `${p.concurrencyPerReplica} (at most ${p.maxConcurrencyPerReplica}, limited by ${p.limitedBy})`],
+      ["Decode per user", `${p.decodeTokensPerSecondPerUser.toFixed(1)} tok/s`],
+      ["Replica throughput", `${p.throughputTokensPerSecond.toFixed(0)} output tok/s`],
+      ["Time to first token", `${p.ttftSeconds.toFixed(2)} s`],
+      ["Price per GPU-hour", `${money(p.pricePerGpuHour)} (${p.priceSource})`],
+      ["Cost per hour", money(p.costPerHour)],
+      [`Cost per month (${p.hoursPerMonth} h)`, money(p.costPerMonth, 0)],
+      ["Cost per 1M output tokens", money(p.costPerMillionOutputTokens, 3)],
+    ]),
+  );
+  for (const n of p.notes) out(`note: ${n}`);
+}
+
 /** Bad input: one line on stderr, exit 2; anything else is a bug (exit 1). */
 function report(e: unknown, err: (s: string) => void): number {
   if (isFitError(e)) {
@@ -363,6 +438,9 @@ export function main(argv: string[], out: (s: string) => void = stdout, err: (s:
       case "fit":
         runFit(positional, flags, out, resolved);
         return 0;
+      case "plan":
+        runPlan(positional, flags, out, resolved);
+        return 0;
       case "model": {
         checkFlags(flags);
         const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b", resolved);
@@ -408,7 +486,7 @@ export function main(argv: string[], out: (s: string) => void = stdout, err: (s:
         else out(table([["id", "name", "KV dtypes"], ...c.runtimes.map((r) => [r.id, r.name, r.kvDtypes.join(", ")])]));
         return 0;
       default:
-        throw new FitError("invalid", `Unknown command '${cmd}'. Commands: estimate, fit, model, models, gpus, quants, runtimes.`);
+        throw new FitError("invalid", `Unknown command '${cmd}'. Commands: estimate, fit, plan, model, models, gpus, quants, runtimes.`);
     }
   } catch (e) {
     return report(e, err);

@@ -3,10 +3,10 @@
 // KV and state of every sequence, at that device's bandwidth; a layer split runs
 // its devices one after another, tensor parallelism runs the ranks side by side
 // and pays two all-reduces per layer; each layer also costs a fixed launch time.
-// Prefill: dense FLOPs (2 × active parameters per token, plus attention growing
+// A large batch makes a step compute-bound (its FLOPs over peak compute). Prefill: dense FLOPs (2 × active parameters per token, plus attention growing
 // with the context) over peak compute, or streaming the weights once, whichever
-// is longer; layers left in host memory are streamed to the GPU for prompt
-// batches. Efficiencies per engine and backend are fitted to measured speeds
+// is longer, plus a fixed first-token overhead; layers left in host memory are
+// streamed to the GPU for prompt batches. Efficiencies per engine and backend are fitted to measured speeds
 // (calibration/speed.json) and stored, with how they were fitted, in
 // catalog/runtimes.json.
 import type { DeviceUse } from "./breakdown";
@@ -58,8 +58,8 @@ export interface Speed {
 
 /**
  * The parts of one decode step and one prefill at peak rates, before an engine's
- * efficiencies: step time = memorySeconds / bandwidthEfficiency + linkSeconds +
- * layers × layerOverheadSeconds + allReduces × allReduceSeconds; prefill =
+ * efficiencies: step time = max(memorySeconds / bandwidthEfficiency + linkSeconds,
+ * decodeComputeSeconds / computeEfficiency) + layers × layerOverheadSeconds + allReduces × allReduceSeconds; prefill =
  * max(computeSeconds / computeEfficiency, weightSeconds / bandwidthEfficiency + prefillLinkSeconds) + prefillOverheadSeconds.
  */
 export interface SpeedTerms {
@@ -74,6 +74,8 @@ export interface SpeedTerms {
   bytesPerStep: number;
   /** Prefill FLOPs of one prompt over the GPUs' peak dense 16-bit compute; NaN when the catalog has no compute figure. */
   computeSeconds: number;
+  /** One decode step's FLOPs (every sequence's token) over the same peak; 0 when the compute figure is unknown. */
+  decodeComputeSeconds: number;
   /** One pass over a GPU's weights at peak bandwidth (prefill can be no faster). */
   weightSeconds: number;
   /** Host-resident weights streamed to the GPU for each 512-token prompt batch (llama.cpp's op offload). */
@@ -153,8 +155,11 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
   }
   // Prefill of one prompt of ctx tokens: dense FLOPs over all GPUs, or one pass over the weights.
   const flops = 2 * s.model.params.active * ctx + 2 * ctx * ctx * shape.attentionWidth;
+  // A decode step: each sequence's token through the active weights, and its attention over ctx cached tokens.
+  const decodeFlops = batch * (2 * s.model.params.active + 4 * ctx * shape.attentionWidth);
   const tflops = (env.gpu.bf16Tflops ?? 0) * (fp16Accumulate(s.runtime.id, env.gpu) ? 2 : 1);
   const gpuCount = gpus.reduce((a, d) => a + d.count, 0) || 1;
+  const peak = tflops * 1e12 * (tensorParallel ? gpuCount : 1);
   return {
     memorySeconds,
     linkSeconds,
@@ -162,7 +167,8 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
     allReduces: tensorParallel ? 2 * shape.layers : 0,
     allReduceSeconds: env.allReduceSeconds,
     bytesPerStep,
-    computeSeconds: tflops > 0 ? flops / (tflops * 1e12 * (tensorParallel ? gpuCount : 1)) : NaN,
+    computeSeconds: tflops > 0 ? flops / peak : NaN,
+    decodeComputeSeconds: tflops > 0 ? decodeFlops / peak : 0,
     weightSeconds: run.weightsPerGpu / gpuBw,
     // With op offload, llama.cpp streams host-resident weights to the GPU once per ubatch of 512 prompt tokens.
     prefillLinkSeconds: (Math.ceil(ctx / 512) * hostWeights) / linkBw,
@@ -182,7 +188,8 @@ function fp16Accumulate(runtime: string, gpu: GpuRecord): boolean {
 
 /** Seconds of one decode step under an engine's efficiencies. */
 export function stepSeconds(t: SpeedTerms, p: SpeedParams): number {
-  return t.memorySeconds / p.bandwidthEfficiency + t.linkSeconds + t.layers * p.layerOverheadSeconds + t.allReduces * t.allReduceSeconds;
+  // Large batches turn decode compute-bound: a step takes the longer of reading its bytes and doing its FLOPs.
+  return Math.max(t.memorySeconds / p.bandwidthEfficiency + t.linkSeconds, t.decodeComputeSeconds / p.computeEfficiency) + t.layers * p.layerOverheadSeconds + t.allReduces * t.allReduceSeconds;
 }
 
 /** Time to first token for one prompt under an engine's efficiencies (NaN without a compute figure). */

@@ -37,6 +37,13 @@ export function count(name: string, v: Cell, fallback: number): number {
   return n;
 }
 
+/** A decimal amount (a price, a speed, seconds): a number or numeric text; anything else is an error. */
+export function amount(name: string, v: Cell): number {
+  const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v.replace(/[,_\s$]/g, "")) : NaN;
+  if (!Number.isFinite(n)) fail("invalid", `${name} must be a number, got '${String(v)}'.`);
+  return n;
+}
+
 function shape(a: Arg): [number, number] {
   return Array.isArray(a) ? [a.length, a[0]?.length ?? 0] : [1, 1];
 }

@@ -8,9 +8,10 @@ import { catalog, findGpu, findModel, findRuntime } from "../core/catalog";
 import { fail } from "../core/errors";
 import { evaluate, fitsAt, headroomAt, maxBatchOf, maxContextOf, maxGpuLayersOf, minGpus, prepare, speedOf, statusAt, totalPerGpu, workloadOf } from "../core/estimate";
 import { COMPARISON_COLUMNS, comparisonRows } from "../core/comparison";
+import { comparePlans, noGpuServes, plan, type Plan, type PlanInput } from "../core/capacityPlan";
 import { GPU_FIELDS, MODEL_FIELDS, gpuField, modelField } from "../core/spec";
 import { toGiB } from "../core/units";
-import { isBlank, lift, requiredText, single, table, text } from "./cellArgs";
+import { amount, count, isBlank, lift, requiredText, single, table, text, type Cell } from "./cellArgs";
 import { batchOf, ctxOf, placedAt, quantForKv, setupInput } from "./setupArgs";
 
 // Outside Office (the standalone calculator page without office.js) the
@@ -335,6 +336,141 @@ export function offload(model: any[][], gpu: any[][], quant: any[][], ctx?: any[
 }
 
 /**
+ * GPUs needed to serve a workload: the smallest number of this GPU (replicas × GPUs per replica) that holds every user within the speed and wait targets. Example: =FIT.GPUSNEEDED("qwen3-8b", "H100 SXM", "fp8", 400, 2000, 300, 20).
+ * @customfunction GPUSNEEDED
+ * @param model Model: catalog id, name or Hugging Face id, e.g. "qwen3-8b". A range spills one result per cell.
+ * @param gpu GPU to deploy on: catalog id or name, e.g. "H100 SXM", "L40S", "rtx 4090". A range spills one result per cell.
+ * @param quant Weight format: native, bf16, fp8, awq, q4_k_m, … (blank = native).
+ * @param users Concurrent users: requests being answered at the same moment (leave blank to give requests per minute instead).
+ * @param prompt_tokens Tokens in each request's prompt (input), e.g. 2000.
+ * @param output_tokens Tokens in each answer (output), e.g. 300.
+ * @param [tokens_per_second_per_user] The slowest answer speed each user must see, in tokens per second (blank = no target).
+ * @param [ttft_seconds] The longest acceptable wait for the first word of an answer, in seconds (blank = no target).
+ * @param [runtime] Serving engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
+ * @param [engine_args] The engine's own flags, e.g. "--max-num-seqs 64" or "--kv-cache-dtype fp8".
+ * @param [requests_per_minute] Requests per minute, instead of concurrent users.
+ * @returns Number of GPUs.
+ */
+export function gpusneeded(model: any[][], gpu: any[][], quant: any[][], users: any[][], prompt_tokens: any[][], output_tokens: any[][], tokens_per_second_per_user?: any[][], ttft_seconds?: any[][], runtime?: any[][], engine_args?: any[][], requests_per_minute?: any[][]): any[][] {
+  return lift([model, gpu, quant, users, prompt_tokens, output_tokens, tokens_per_second_per_user, ttft_seconds, runtime, engine_args, requests_per_minute], (a) => plan(planInput(a, { tps: 6, ttft: 7, runtime: 8, engineArgs: 9, rpm: 10 })).totalGpus);
+}
+
+/**
+ * Monthly cost in US dollars of the deployment that serves a workload: total GPUs × price per GPU-hour × hours per month. Prices are a starting point, not a quote. Example: =FIT.COSTMONTH("qwen3-8b", "H100 SXM", "fp8", 400, 2000, 300, 20, , 2.5).
+ * @customfunction COSTMONTH
+ * @param model Model: catalog id, name or Hugging Face id, e.g. "qwen3-8b". A range spills one result per cell.
+ * @param gpu GPU to deploy on: catalog id or name, e.g. "H100 SXM", "L40S", "rtx 4090". A range spills one result per cell.
+ * @param quant Weight format: native, bf16, fp8, awq, q4_k_m, … (blank = native).
+ * @param users Concurrent users: requests being answered at the same moment (leave blank to give requests per minute instead).
+ * @param prompt_tokens Tokens in each request's prompt (input), e.g. 2000.
+ * @param output_tokens Tokens in each answer (output), e.g. 300.
+ * @param [tokens_per_second_per_user] The slowest answer speed each user must see, in tokens per second (blank = no target).
+ * @param [ttft_seconds] The longest acceptable wait for the first word of an answer, in seconds (blank = no target).
+ * @param [price_per_gpu_hour] Your price per GPU per hour in US dollars; blank uses the catalog's median public on-demand price (dated; a starting point only).
+ * @param [runtime] Serving engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
+ * @param [engine_args] The engine's own flags, e.g. "--max-num-seqs 64" or "--kv-cache-dtype fp8".
+ * @param [requests_per_minute] Requests per minute, instead of concurrent users.
+ * @param [hours_per_month] Hours billed per month (default 730, i.e. always on).
+ * @returns US dollars per month; #N/A when no price is known (give one).
+ */
+export function costmonth(model: any[][], gpu: any[][], quant: any[][], users: any[][], prompt_tokens: any[][], output_tokens: any[][], tokens_per_second_per_user?: any[][], ttft_seconds?: any[][], price_per_gpu_hour?: any[][], runtime?: any[][], engine_args?: any[][], requests_per_minute?: any[][], hours_per_month?: any[][]): any[][] {
+  return lift([model, gpu, quant, users, prompt_tokens, output_tokens, tokens_per_second_per_user, ttft_seconds, price_per_gpu_hour, runtime, engine_args, requests_per_minute, hours_per_month], (a) =>
+    priced(plan(planInput(a, { tps: 6, ttft: 7, price: 8, runtime: 9, engineArgs: 10, rpm: 11, hours: 12 })).costPerMonth),
+  );
+}
+
+/**
+ * Cost in US dollars per million output tokens of the deployment that serves a workload, at that load. Example: =FIT.COSTPERMTOK("qwen3-8b", "H100 SXM", "fp8", 400, 2000, 300, 20, , 2.5).
+ * @customfunction COSTPERMTOK
+ * @param model Model: catalog id, name or Hugging Face id, e.g. "qwen3-8b". A range spills one result per cell.
+ * @param gpu GPU to deploy on: catalog id or name, e.g. "H100 SXM", "L40S", "rtx 4090". A range spills one result per cell.
+ * @param quant Weight format: native, bf16, fp8, awq, q4_k_m, … (blank = native).
+ * @param users Concurrent users: requests being answered at the same moment (leave blank to give requests per minute instead).
+ * @param prompt_tokens Tokens in each request's prompt (input), e.g. 2000.
+ * @param output_tokens Tokens in each answer (output), e.g. 300.
+ * @param [tokens_per_second_per_user] The slowest answer speed each user must see, in tokens per second (blank = no target).
+ * @param [ttft_seconds] The longest acceptable wait for the first word of an answer, in seconds (blank = no target).
+ * @param [price_per_gpu_hour] Your price per GPU per hour in US dollars; blank uses the catalog's median public on-demand price (dated; a starting point only).
+ * @param [runtime] Serving engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
+ * @param [engine_args] The engine's own flags, e.g. "--max-num-seqs 64" or "--kv-cache-dtype fp8".
+ * @param [requests_per_minute] Requests per minute, instead of concurrent users.
+ * @returns US dollars per million output tokens; #N/A when no price is known (give one).
+ */
+export function costpermtok(model: any[][], gpu: any[][], quant: any[][], users: any[][], prompt_tokens: any[][], output_tokens: any[][], tokens_per_second_per_user?: any[][], ttft_seconds?: any[][], price_per_gpu_hour?: any[][], runtime?: any[][], engine_args?: any[][], requests_per_minute?: any[][]): any[][] {
+  return lift([model, gpu, quant, users, prompt_tokens, output_tokens, tokens_per_second_per_user, ttft_seconds, price_per_gpu_hour, runtime, engine_args, requests_per_minute], (a) =>
+    priced(plan(planInput(a, { tps: 6, ttft: 7, price: 8, runtime: 9, engineArgs: 10, rpm: 11 })).costPerMillionOutputTokens),
+  );
+}
+
+/**
+ * One answer of the capacity plan for a workload (field), or with no field the whole plan as (field, value) rows: GPUs per replica, replicas, total GPUs, requests per replica, what limits a replica (memory, throughput or latency), speeds, price used and its date, costs. Example: =FIT.PLAN("qwen3-8b", "H100 SXM", "fp8", 400, 2000, 300, "replicas", 20).
+ * @customfunction PLAN
+ * @param model Model: catalog id, name or Hugging Face id, e.g. "qwen3-8b". A range spills one result per cell.
+ * @param gpu GPU to deploy on: catalog id or name, e.g. "H100 SXM", "L40S", "rtx 4090". A range spills one result per cell.
+ * @param quant Weight format: native, bf16, fp8, awq, q4_k_m, … (blank = native).
+ * @param users Concurrent users: requests being answered at the same moment (leave blank to give requests per minute instead).
+ * @param prompt_tokens Tokens in each request's prompt (input), e.g. 2000.
+ * @param output_tokens Tokens in each answer (output), e.g. 300.
+ * @param [field] One of: gpus_per_replica, replicas, total_gpus, requests_per_replica, max_requests_per_replica, limited_by, tokens_per_second_per_user, replica_tokens_per_second, ttft_seconds, price_per_gpu_hour, price_source, price_date, cost_per_hour, cost_per_month, cost_per_million_output_tokens. Blank spills every field.
+ * @param [tokens_per_second_per_user] The slowest answer speed each user must see, in tokens per second (blank = no target).
+ * @param [ttft_seconds] The longest acceptable wait for the first word of an answer, in seconds (blank = no target).
+ * @param [price_per_gpu_hour] Your price per GPU per hour in US dollars; blank uses the catalog's median public on-demand price (dated; a starting point only).
+ * @param [runtime] Serving engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
+ * @param [engine_args] The engine's own flags, e.g. "--max-num-seqs 64" or "--kv-cache-dtype fp8".
+ * @param [requests_per_minute] Requests per minute, instead of concurrent users.
+ * @param [hours_per_month] Hours billed per month (default 730, i.e. always on).
+ * @returns The field's value, or the plan table.
+ */
+export function plantable(model: any[][], gpu: any[][], quant: any[][], users: any[][], prompt_tokens: any[][], output_tokens: any[][], field?: any[][], tokens_per_second_per_user?: any[][], ttft_seconds?: any[][], price_per_gpu_hour?: any[][], runtime?: any[][], engine_args?: any[][], requests_per_minute?: any[][], hours_per_month?: any[][]): any[][] {
+  const args = [model, gpu, quant, users, prompt_tokens, output_tokens, field, tokens_per_second_per_user, ttft_seconds, price_per_gpu_hour, runtime, engine_args, requests_per_minute, hours_per_month];
+  const at = { tps: 7, ttft: 8, price: 9, runtime: 10, engineArgs: 11, rpm: 12, hours: 13 };
+  if (omitted(field)) {
+    return table(() => {
+      const p = plan(planInput((i) => single(PLAN_ARG_NAMES[i], args[i]), at));
+      return [["Field", "Value"], ...PLAN_FIELDS.map((f) => [f.key, cellValue(f.value(p))])];
+    });
+  }
+  return lift(args, (a) => {
+    const f = planField(a(6));
+    return cellValue(f.value(plan(planInput(a, at))));
+  });
+}
+
+/**
+ * Every catalog GPU that can serve a workload, cheapest per million output tokens first: GPUs per replica, replicas, total GPUs, what limits a replica, price per GPU-hour and its date, cost per month and per million output tokens. Prices are catalog medians of public on-demand quotes: a starting point. Example: =FIT.PLANCOMPARE("qwen3-8b", "fp8", 400, 2000, 300, 20).
+ * @customfunction PLANCOMPARE
+ * @param model Model: catalog id, name or Hugging Face id (one cell).
+ * @param quant Weight format (blank = native).
+ * @param users Concurrent users: requests being answered at the same moment (blank to give requests per minute instead).
+ * @param prompt_tokens Tokens in each request's prompt (input).
+ * @param output_tokens Tokens in each answer (output).
+ * @param [tokens_per_second_per_user] The slowest answer speed each user must see, in tokens per second (blank = no target).
+ * @param [ttft_seconds] The longest acceptable wait for the first word of an answer, in seconds (blank = no target).
+ * @param [runtime] Serving engine: vllm (default), sglang, llama.cpp, ollama, transformers, mlx.
+ * @param [engine_args] The engine's own flags, e.g. "--max-num-seqs 64" or "--kv-cache-dtype fp8".
+ * @param [requests_per_minute] Requests per minute, instead of concurrent users.
+ * @param [hours_per_month] Hours billed per month (default 730, i.e. always on).
+ * @returns A table with a header row and one row per GPU that can serve the workload.
+ */
+export function plancompare(model: string, quant: string, users: number, prompt_tokens: number, output_tokens: number, tokens_per_second_per_user?: number, ttft_seconds?: number, runtime?: string, engine_args?: string, requests_per_minute?: number, hours_per_month?: number): any[][] {
+  return table(() => {
+    const args: unknown[] = [model, null, quant, users, prompt_tokens, output_tokens, tokens_per_second_per_user, ttft_seconds, runtime, engine_args, requests_per_minute, hours_per_month];
+    const input = planInput((i) => single(PLAN_ARG_NAMES[i], args[i] as any), { tps: 6, ttft: 7, runtime: 8, engineArgs: 9, rpm: 10, hours: 11 }, false);
+    const all = comparePlans(input);
+    const rows = all.filter((r) => r.plan);
+    if (!rows.length) fail("no-answer", noGpuServes(all));
+    const money = (x: number | null) => (x === null ? "" : x);
+    return [
+      ["GPU", "GPUs per replica", "Replicas", "Total GPUs", "Limited by", "Price per GPU-hour", "Price date", "Cost per month", "Cost per 1M output tokens"],
+      ...rows.map((r) => {
+        const p = r.plan!;
+        return [r.gpu.name, p.gpusPerReplica, p.replicas, p.totalGpus, p.limitedBy, money(p.pricePerGpuHour), p.priceDate ?? "", money(p.costPerMonth), money(p.costPerMillionOutputTokens)];
+      }),
+    ];
+  });
+}
+
+/**
  * One field of a model's spec (e.g. "total_params", "active_params", "layers", "kv_heads", "context_window", "license", "release_date"); with no field, spills the whole spec table. Example: =FIT.MODEL("qwen3-8b", "total_params").
  * @customfunction MODEL
  * @param model Model: catalog id, name or Hugging Face id. A range spills one result per cell.
@@ -451,4 +587,69 @@ function omitted(a: any[][] | null | undefined): boolean {
 /** A spec value as a cell: null (not applicable) shows as an empty string. */
 function cellValue(v: string | number | boolean | null): string | number | boolean {
   return v === null ? "" : v;
+}
+
+/** Argument names of the plan functions, in the order planInput reads them (for messages). */
+const PLAN_ARG_NAMES = ["model", "gpu", "quant", "users", "prompt_tokens", "output_tokens", "field", "tokens_per_second_per_user", "ttft_seconds", "price_per_gpu_hour", "runtime", "engine_args", "requests_per_minute", "hours_per_month"];
+
+/** Where each optional plan argument sits in a function's argument list. */
+interface PlanSlots {
+  tps: number;
+  ttft: number;
+  price?: number;
+  runtime: number;
+  engineArgs: number;
+  rpm: number;
+  hours?: number;
+}
+
+/** The capacity-plan input at one cell position: positions 0–5 are model, gpu, quant, users, prompt and output tokens. */
+function planInput(a: (i: number) => Cell, at: PlanSlots, needGpu = true): PlanInput {
+  const setup = setupInput({ model: a(0), gpu: a(1), quant: a(2), runtime: a(at.runtime), engineArgs: a(at.engineArgs) }, needGpu);
+  const opt = (name: string, v: Cell) => (isBlank(v) ? null : amount(name, v));
+  return {
+    setup: { ...setup, gpus: undefined } as PlanInput["setup"],
+    workload: {
+      users: isBlank(a(3)) ? null : count("users", a(3), 0),
+      requestsPerMinute: opt("requests_per_minute", a(at.rpm)),
+      promptTokens: isBlank(a(4)) ? fail("invalid", "prompt_tokens is required.") : count("prompt_tokens", a(4), 0),
+      outputTokens: isBlank(a(5)) ? fail("invalid", "output_tokens is required.") : count("output_tokens", a(5), 0),
+      tokensPerSecondPerUser: opt("tokens_per_second_per_user", a(at.tps)),
+      ttftSeconds: opt("ttft_seconds", a(at.ttft)),
+    },
+    pricePerGpuHour: at.price === undefined ? null : opt("price_per_gpu_hour", a(at.price)),
+    hoursPerMonth: at.hours === undefined ? null : opt("hours_per_month", a(at.hours)),
+  };
+}
+
+/** A money figure, or #N/A saying a price is needed. */
+function priced(x: number | null): number {
+  if (x === null) fail("no-answer", "No price for this GPU in the catalog: give price_per_gpu_hour.");
+  return x;
+}
+
+/** The plan's fields as FIT.PLAN names them. */
+const PLAN_FIELDS: ReadonlyArray<{ key: string; value: (p: Plan) => string | number | null }> = [
+  { key: "gpus_per_replica", value: (p) => p.gpusPerReplica },
+  { key: "replicas", value: (p) => p.replicas },
+  { key: "total_gpus", value: (p) => p.totalGpus },
+  { key: "requests_per_replica", value: (p) => p.concurrencyPerReplica },
+  { key: "max_requests_per_replica", value: (p) => p.maxConcurrencyPerReplica },
+  { key: "limited_by", value: (p) => p.limitedBy },
+  { key: "tokens_per_second_per_user", value: (p) => p.decodeTokensPerSecondPerUser },
+  { key: "replica_tokens_per_second", value: (p) => p.throughputTokensPerSecond },
+  { key: "ttft_seconds", value: (p) => p.ttftSeconds },
+  { key: "price_per_gpu_hour", value: (p) => p.pricePerGpuHour },
+  { key: "price_source", value: (p) => p.priceSource },
+  { key: "price_date", value: (p) => p.priceDate },
+  { key: "cost_per_hour", value: (p) => p.costPerHour },
+  { key: "cost_per_month", value: (p) => p.costPerMonth },
+  { key: "cost_per_million_output_tokens", value: (p) => p.costPerMillionOutputTokens },
+];
+
+function planField(v: Cell) {
+  const name = requiredText("field", v).trim().toLowerCase();
+  const f = PLAN_FIELDS.find((x) => x.key === name);
+  if (!f) fail("invalid", `Unknown plan field '${String(v).slice(0, 40)}'. Fields: ${PLAN_FIELDS.map((x) => x.key).join(", ")}.`);
+  return f;
 }
