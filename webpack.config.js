@@ -30,7 +30,9 @@ function addin(env, argv) {
     // A release starts from an empty folder, so nothing stale (or the CLI bundles) is deployed.
     output: { path: dist, filename: "[name].js", clean: Boolean(env.release), publicPath: "auto" },
     resolve: { extensions: [".ts", ".js", ".json"] },
-    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
+    // ES modules reach webpack (tsconfig's CommonJS is for jest and tsc): it then resolves zod's ESM build
+    // and drops what nothing imports, instead of bundling every CommonJS module (and zod's 40 locales) whole.
+    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { module: "es2020" } }, exclude: /node_modules/ }] },
     plugins: [
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
       // The Hub endpoints the pane may ask (HF_ENDPOINT at build time): the same list in the bundle and in the CSP.
