@@ -8,12 +8,15 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const { addinBaseUrl, DEV_BASE_URL, rewriteManifest } = require("./scripts/addinUrls");
 const { connectSrc, hubEndpoints } = require("./scripts/hubPolicy");
+const { CatalogAssetPlugin } = require("./scripts/catalogAsset");
 
 const dist = path.resolve(__dirname, "dist");
 
 function addin(env, argv) {
   const serving = Boolean(env.WEBPACK_SERVE);
   const base = addinBaseUrl({ serving, release: Boolean(env.release) });
+  // catalog.json beside the pages, validated here; the runtime fetches it once.
+  const catalogAsset = new CatalogAssetPlugin({ emit: true });
   return {
     name: "addin",
     target: "web",
@@ -34,13 +37,15 @@ function addin(env, argv) {
     // and drops what nothing imports, instead of bundling every CommonJS module (and zod's 40 locales) whole.
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { module: "es2020" } }, exclude: /node_modules/ }] },
     plugins: [
+      catalogAsset,
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
       // The Hub endpoints the pane may ask (HF_ENDPOINT at build time): the same list in the bundle and in the CSP.
       new webpack.DefinePlugin({ __HUB_ENDPOINTS__: JSON.stringify(hubEndpoints()) }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
-        templateParameters: { connectSrc: connectSrc() },
+        // Evaluated per compilation: the preload hint names this build's catalog.json.
+        templateParameters: () => ({ connectSrc: connectSrc(), catalogUrl: catalogAsset.url }),
         chunks: ["taskpane"],
         scriptLoading: "defer",
         inject: "body",
@@ -82,7 +87,8 @@ function node() {
     resolve: { extensions: [".ts", ".js", ".json"] },
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
     optimization: { minimize: false },
-    plugins: [new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
+    // catalog.json, validated here, bundled into each entry (src/cli/bundledCatalog.ts).
+    plugins: [new CatalogAssetPlugin({ emit: false }), new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
     performance: { hints: false },
   };
 }

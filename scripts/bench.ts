@@ -1,4 +1,5 @@
 // npm run bench: estimates per second (prepared setups, and the full name-resolving API), and one GPU comparison.
+import "../src/cli/bundledCatalog";
 import { catalog } from "../src/core/catalog";
 import { compareGpus, estimate, evaluate, prepare } from "../src/core/estimate";
 import { excelCaller } from "./excelCall";
@@ -42,8 +43,8 @@ if (sink === 42) console.log("");
 
 // A sheet-sized load through the registered custom functions (dist/functions.js
 // as Excel loads it): 10,000 FIT.VRAM / FIT.FITS cells with varied arguments.
-{
-  const { functions, registry } = loadRegisteredFunctions();
+void (async () => {
+  const { functions, registry } = await loadRegisteredFunctions();
   const call = excelCaller(functions, registry);
   const gpus = ["rtx 4090", "h100 sxm", "rtx 3090", "a100 80gb", "l40s"];
   const quants = ["q4_k_m", "bf16", "awq", "fp8", "q8_0"];
@@ -78,4 +79,4 @@ if (sink === 42) console.log("");
   console.log(`${"catalog parsed and validated (once per Excel runtime)".padEnd(58)} ${loadMs.toFixed(1).padStart(10)} ms`);
   console.log(`${"10,000 FIT.VRAM/FIT.FITS cells, first calculation".padEnd(58)} ${coldMs.toFixed(1).padStart(10)} ms total  (prepares each distinct setup once)`);
   console.log(`${"10,000 FIT.VRAM/FIT.FITS cells, recalculation".padEnd(58)} ${warmMs.toFixed(1).padStart(10)} ms total  (target < 100 ms; ${errors} cells are Excel errors)`);
-}
+})();

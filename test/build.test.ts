@@ -4,10 +4,12 @@
 // source, and the manifest still readable. Without ADDIN_BASE_URL a release
 // build refuses to run.
 import { execFileSync, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
+import { buildCatalogData } from "../src/core/catalogBuild";
 
 const ROOT = path.resolve(__dirname, "..");
 const WEBPACK = path.join(ROOT, "node_modules/webpack-cli/bin/cli.js");
@@ -33,7 +35,7 @@ const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
 
 describe("production build", () => {
   test("writes every file the manifest points at", () => {
-    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "catalog.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
     for (const m of read("manifest.xml").matchAll(/https:\/\/example\.org\/fitmygpu\/([^"<]+)/g)) expect(fs.existsSync(path.join(out, m[1]))).toBe(true);
   });
 
@@ -83,15 +85,35 @@ describe("production build", () => {
     }
   });
 
-  test("the bundles make no network calls but the Hub lookup, and use no eval", () => {
-    // The functions make none; the pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
-    expect(read("functions.js")).not.toMatch(/\bfetch\(/);
+  test("catalog.json is catalog/ as the build validated it, named by its hash, and no script carries the catalog", () => {
+    const dir = path.join(ROOT, "catalog");
+    const text = read("catalog.json");
+    expect(JSON.parse(text)).toEqual(buildCatalogData({ list: (d) => fs.readdirSync(path.join(dir, d)), read: (f) => fs.readFileSync(path.join(dir, f), "utf8") }));
+    // The URL the runtime fetches and the page preloads carries the content hash, so a cached copy is never another build's.
+    const url = `catalog.json?v=${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
+    expect(read("functions.js")).toContain(JSON.stringify(url));
+    expect(read("taskpane.html")).toMatch(new RegExp(`<link rel="?preload"? href="${url.replace(/[.?]/g, "\\$&")}" as="?fetch"? crossorigin="?anonymous"?`));
+    // Records' own text (a GPU's memory note, a model's notes) is in the asset only.
+    const data = JSON.parse(text);
+    for (const f of ["functions.js", "taskpane.js"]) {
+      expect(read(f)).not.toContain(JSON.stringify(data.gpus[0].memoryNote).slice(1, -1));
+      expect(read(f)).not.toContain(JSON.stringify(data.models[0].notes).slice(1, -1));
+    }
+  });
+
+  test("the bundles make no network calls but the catalog asset and the Hub lookup, and use no eval", () => {
+    // The functions make one, for catalog.json (src/functions/catalogAsset.ts), on the add-in's own origin.
+    const functions = read("functions.js");
+    expect(functions.match(/(?<![\w$.])fetch\(/g)).toBeNull();
+    expect(functions.match(/(?:globalThis|window|self)\.fetch\(/g)).toHaveLength(1);
+    // The pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
     const pane = read("taskpane.js");
     // No bare fetch() anywhere; the one global fetch is the Hub client's (core calls the function it is given, hub.fetch).
     expect(pane.match(/(?<![\w$.])fetch\(/g)).toBeNull();
     const fetches = [...pane.matchAll(/(?:globalThis|window|self)\.fetch\(/g)].map((m) => pane.slice(m.index, m.index! + 200));
-    expect(fetches).toHaveLength(1);
-    expect(fetches[0]).toMatch(/credentials:"omit",referrerPolicy:"no-referrer"/);
+    // (taskpane.js still bundles the functions, and with them the catalog's fetch.)
+    expect(fetches).toHaveLength(2);
+    expect(fetches.filter((f) => /credentials:"omit",referrerPolicy:"no-referrer"/.test(f))).toHaveLength(1);
     // The endpoints the pane offers are the ones the CSP allows.
     expect(read("taskpane.js")).toContain(JSON.stringify([MIRROR, "https://huggingface.co"]));
     for (const f of ["taskpane.js", "functions.js"]) {

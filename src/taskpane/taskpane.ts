@@ -16,6 +16,7 @@ import { modelLabel } from "./workbookPlan";
 import { customView } from "./customView";
 import { loadCustom, type SettingsLike } from "./customSettings";
 import type { CustomInputs } from "../core/customStore";
+import { whenCatalogLoaded } from "../core/catalogData";
 
 interface Host {
   excel: ExcelLike | null;
@@ -182,8 +183,14 @@ function boot(host: Host): void {
   });
 }
 
-/** Starts the pane once Office says where it runs (a plain browser reports no host). */
+/** Starts the pane once the catalog has loaded and Office says where it runs (a plain browser reports no host). */
 function start(): void {
+  whenCatalogLoaded().then(startHost, (e: Error) => {
+    (document.getElementById("host-badge") as HTMLElement).textContent = e.message;
+  });
+}
+
+function startHost(): void {
   const standalone: Host = { excel: null, settings: null, custom: { models: [], gpus: [] }, recalc: async () => undefined };
   if (typeof Office === "undefined") {
     boot(standalone);
