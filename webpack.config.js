@@ -24,11 +24,12 @@ function addin(env, argv) {
     // A release holds exactly what a host serves: no source maps.
     devtool: env.release ? false : "source-map",
     entry: {
-      // The task pane page loads taskpane.js only, which imports the functions:
-      // one copy of the core (and of any custom models) in the shared runtime.
-      taskpane: "./src/taskpane/taskpane.ts",
-      // functions.js stands alone for the manifest's <Script> element.
+      // One registration path (the yo office shared-runtime layout): the page, Excel's shared runtime,
+      // loads functions.js, which registers the FIT functions and fetches the catalog, then taskpane.js,
+      // which starts the pane on the same modules (dependOn: nothing is bundled twice). functions.js alone
+      // is what the manifest's <Script> names.
       functions: "./src/functions/functions.ts",
+      taskpane: { import: "./src/taskpane/taskpane.ts", dependOn: "functions" },
     },
     // A release starts from an empty folder, so nothing stale (or the CLI bundles) is deployed.
     output: { path: dist, filename: "[name].js", clean: Boolean(env.release), publicPath: "auto" },
@@ -46,7 +47,8 @@ function addin(env, argv) {
         template: "./src/taskpane/taskpane.html",
         // Evaluated per compilation: the preload hint names this build's catalog.json.
         templateParameters: () => ({ connectSrc: connectSrc(), catalogUrl: catalogAsset.url }),
-        chunks: ["taskpane"],
+        chunks: ["functions", "taskpane"],
+        chunksSortMode: "manual",
         scriptLoading: "defer",
         inject: "body",
         minify: false,

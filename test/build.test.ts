@@ -17,19 +17,25 @@ const BASE = "https://example.org/fitmygpu/";
 /** A Hub mirror the release is built for (HF_ENDPOINT at build time). */
 const MIRROR = "https://hub.example.org";
 let out: string;
+/** webpack's stats of the release build (which module went into which chunk), written beside the folder. */
+let statsFile: string;
 
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-dist-"));
+  statsFile = `${out}.stats.json`;
   // Left over from an earlier build: a release must not deploy it.
   fs.writeFileSync(path.join(out, "cli.js"), "stale");
-  execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out], {
+  execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out, "--json", statsFile], {
     cwd: ROOT,
     env: { ...process.env, ADDIN_BASE_URL: BASE, HF_ENDPOINT: MIRROR },
     stdio: "pipe",
   });
 }, 300_000);
 
-afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(statsFile, { force: true });
+});
 
 const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
 
@@ -111,9 +117,8 @@ describe("production build", () => {
     // No bare fetch() anywhere; the one global fetch is the Hub client's (core calls the function it is given, hub.fetch).
     expect(pane.match(/(?<![\w$.])fetch\(/g)).toBeNull();
     const fetches = [...pane.matchAll(/(?:globalThis|window|self)\.fetch\(/g)].map((m) => pane.slice(m.index, m.index! + 200));
-    // (taskpane.js still bundles the functions, and with them the catalog's fetch.)
-    expect(fetches).toHaveLength(2);
-    expect(fetches.filter((f) => /credentials:"omit",referrerPolicy:"no-referrer"/.test(f))).toHaveLength(1);
+    expect(fetches).toHaveLength(1);
+    expect(fetches[0]).toMatch(/credentials:"omit",referrerPolicy:"no-referrer"/);
     // The endpoints the pane offers are the ones the CSP allows.
     expect(read("taskpane.js")).toContain(JSON.stringify([MIRROR, "https://huggingface.co"]));
     for (const f of ["taskpane.js", "functions.js"]) {
@@ -129,9 +134,36 @@ describe("production build", () => {
     expect(JSON.parse(read("functions.json"))).toEqual(JSON.parse(r.metadataJson));
     const js = read("functions.js");
     for (const f of JSON.parse(r.metadataJson).functions) expect(js).toContain(`CustomFunctions.associate("${f.id}"`);
-    // The task pane bundle carries the same registrations: one runtime, one copy of the core.
-    const pane = read("taskpane.js");
-    for (const f of JSON.parse(r.metadataJson).functions) expect(pane).toContain(`CustomFunctions.associate("${f.id}"`);
+    // Registered once: the pane's own script registers nothing.
+    expect(read("taskpane.js")).not.toContain("CustomFunctions.associate(");
+  });
+
+  test("one registration path: the shared runtime's page loads functions.js (the manifest's Script) then the pane, and no module is bundled twice", () => {
+    const xml = read("manifest.xml");
+    expect(xml).toContain(`<bt:Url id="Functions.Script.Url" DefaultValue="${BASE}functions.js"/>`);
+    expect(xml).toContain(`<bt:Url id="Taskpane.Url" DefaultValue="${BASE}taskpane.html"/>`);
+    const scripts = [...read("taskpane.html").matchAll(/<script([^>]*)>/g)].map((m) => /src="?([^"\s>]+)/.exec(m[1])?.[1]);
+    expect(scripts).toEqual(["https://appsforoffice.microsoft.com/lib/1/hosted/office.js", "functions.js", "taskpane.js"]);
+    type Module = { name: string; chunks: Array<string | number>; modules?: Module[] };
+    type Stats = { chunks: Array<{ id: string | number; files: string[] }>; modules: Module[]; children?: Stats[] };
+    const all = JSON.parse(fs.readFileSync(statsFile, "utf8")) as Stats;
+    const stats = all.children?.length === 1 ? all.children[0] : all;
+    const file = new Map(stats.chunks.map((c) => [c.id, c.files.filter((f) => f.endsWith(".js")).join()]));
+    expect([...file.values()].sort()).toEqual(["functions.js", "taskpane.js"]);
+    // Each source module (concatenated ones inside their host) and its chunks.
+    const where = new Map<string, string[]>();
+    const visit = (m: Module, chunks: Array<string | number>) => {
+      if (m.modules) for (const inner of m.modules) visit(inner, chunks);
+      else if (!m.name.startsWith("webpack/")) where.set(m.name, [...(where.get(m.name) ?? []), ...chunks.map((c) => file.get(c) as string)]);
+    };
+    // A module in no chunk is either inside a concatenated host (counted there) or dropped whole (tree-shaken).
+    for (const m of stats.modules) if (m.chunks.length) visit(m, m.chunks);
+    expect([...where].filter(([, files]) => files.length !== 1)).toEqual([]);
+    const inFile = (f: string) => [...where].filter(([, files]) => files[0] === f).map(([name]) => name);
+    // The core and zod sit with the functions; the pane's script holds the pane.
+    expect(inFile("functions.js")).toEqual(expect.arrayContaining(["./src/functions/functions.ts", "./src/core/estimate.ts", "./src/core/catalogData.ts"]));
+    expect(inFile("taskpane.js")).toEqual(expect.arrayContaining(["./src/taskpane/taskpane.ts"]));
+    expect(inFile("taskpane.js").filter((n) => n.startsWith("./src/functions/"))).toEqual([]);
   });
 
   test("a release build without ADDIN_BASE_URL fails with a message", () => {

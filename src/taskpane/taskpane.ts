@@ -1,8 +1,8 @@
 // The task pane: calculator, model page, GPU comparison and custom entries.
-// Inside Excel it shares its runtime with the FIT functions (imported here, so
-// there is one copy of the catalog) and offers workbook inserts; in a plain
-// browser it is a standalone calculator with Copy / Download CSV.
-import "../functions/functions";
+// Inside Excel it shares its runtime with the FIT functions (the page loads
+// functions.js first: one copy of the core and of the catalog) and offers
+// workbook inserts; in a plain browser it is a standalone calculator with
+// Copy / Download CSV.
 import { calculate, DEFAULT_STATE, type CalcState } from "./calculatorModel";
 import { calculatorView } from "./calculatorView";
 import { h, replace, uid } from "./dom";
