@@ -132,6 +132,24 @@ describe("a runtime that fetches catalog.json", () => {
     expect(thrown).toMatchObject({ code: "#VALUE!", message: expect.stringMatching(/could not be loaded/) });
   });
 
+  test("a runtime indexes names when it starts; a model's layers are derived when first asked for, once", () => {
+    let mods!: { data: typeof import("../src/core/catalogData"); catalog: typeof import("../src/core/catalog"); arch: typeof import("../src/core/architecture") };
+    jest.isolateModules(() => {
+      mods = { data: require("../src/core/catalogData"), catalog: require("../src/core/catalog"), arch: require("../src/core/architecture") };
+    });
+    mods.data.installCatalog(JSON.parse(text));
+    const parse = jest.spyOn(mods.arch, "architectureFromConfig");
+    const c = mods.catalog.catalog();
+    expect(c.index.model.map.get("qwen3-8b")).toBeDefined();
+    expect(parse).not.toHaveBeenCalled();
+    const m = mods.catalog.findModel("qwen3-8b");
+    expect(m.params.total).toBeGreaterThan(8e9);
+    expect(m.arch).toEqual(mods.catalog.modelEntry(m.record).arch);
+    expect(parse).toHaveBeenCalledTimes(2);
+    expect(m.arch).toBe(m.arch);
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+
   test("an asset of another format is refused, not half-read", async () => {
     const { asset, functions } = freshRuntime();
     globalThis.fetch = (async () => ({ ok: true, status: 200, text: async () => JSON.stringify({ ...JSON.parse(text), format: CATALOG_FORMAT + 1 }) })) as never;

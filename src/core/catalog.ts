@@ -30,12 +30,30 @@ export function modelEntry(record: ModelRecord): ModelEntry {
   return { record, arch, params: paramCounts(arch) };
 }
 
+/**
+ * A catalog model's entry, derived on first use: the build has already checked every config, so a
+ * runtime that starts only parses catalog.json and indexes names; a model's layers and parameter
+ * counts are worked out when a question first needs them.
+ */
 function catalogEntry(record: ModelRecord): ModelEntry {
-  try {
-    return modelEntry(record);
-  } catch (e) {
-    return fail("invalid", `Catalog model '${record.id}': ${(e as Error).message}`);
-  }
+  let entry: ModelEntry | undefined;
+  const derived = (): ModelEntry => {
+    if (entry) return entry;
+    try {
+      return (entry = modelEntry(record));
+    } catch (e) {
+      return fail("invalid", `Catalog model '${record.id}': ${(e as Error).message}`);
+    }
+  };
+  return {
+    record,
+    get arch() {
+      return derived().arch;
+    },
+    get params() {
+      return derived().params;
+    },
+  };
 }
 
 export interface Catalog {
