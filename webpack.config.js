@@ -8,12 +8,15 @@ const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const { addinBaseUrl, DEV_BASE_URL, rewriteManifest } = require("./scripts/addinUrls");
 const { connectSrc, hubEndpoints } = require("./scripts/hubPolicy");
+const { CatalogAssetPlugin } = require("./scripts/catalogAsset");
 
 const dist = path.resolve(__dirname, "dist");
 
 function addin(env, argv) {
   const serving = Boolean(env.WEBPACK_SERVE);
   const base = addinBaseUrl({ serving, release: Boolean(env.release) });
+  // catalog.json beside the pages, validated here; the runtime fetches it once.
+  const catalogAsset = new CatalogAssetPlugin({ emit: true });
   return {
     name: "addin",
     target: "web",
@@ -21,25 +24,31 @@ function addin(env, argv) {
     // A release holds exactly what a host serves: no source maps.
     devtool: env.release ? false : "source-map",
     entry: {
-      // The task pane page loads taskpane.js only, which imports the functions:
-      // one copy of the core (and of any custom models) in the shared runtime.
-      taskpane: "./src/taskpane/taskpane.ts",
-      // functions.js stands alone for the manifest's <Script> element.
+      // One registration path (the yo office shared-runtime layout): the page, Excel's shared runtime,
+      // loads functions.js, which registers the FIT functions and fetches the catalog, then taskpane.js,
+      // which starts the pane on the same modules (dependOn: nothing is bundled twice). functions.js alone
+      // is what the manifest's <Script> names.
       functions: "./src/functions/functions.ts",
+      taskpane: { import: "./src/taskpane/taskpane.ts", dependOn: "functions" },
     },
     // A release starts from an empty folder, so nothing stale (or the CLI bundles) is deployed.
     output: { path: dist, filename: "[name].js", clean: Boolean(env.release), publicPath: "auto" },
     resolve: { extensions: [".ts", ".js", ".json"] },
-    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
+    // ES modules reach webpack (tsconfig's CommonJS is for jest and tsc): it then resolves zod's ESM build
+    // and drops what nothing imports, instead of bundling every CommonJS module (and zod's 40 locales) whole.
+    module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true, compilerOptions: { module: "es2020" } }, exclude: /node_modules/ }] },
     plugins: [
+      catalogAsset,
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: "./src/functions/functions.ts" }),
       // The Hub endpoints the pane may ask (HF_ENDPOINT at build time): the same list in the bundle and in the CSP.
       new webpack.DefinePlugin({ __HUB_ENDPOINTS__: JSON.stringify(hubEndpoints()) }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
         template: "./src/taskpane/taskpane.html",
-        templateParameters: { connectSrc: connectSrc() },
-        chunks: ["taskpane"],
+        // Evaluated per compilation: the preload hint names this build's catalog.json.
+        templateParameters: () => ({ connectSrc: connectSrc(), catalogUrl: catalogAsset.url }),
+        chunks: ["functions", "taskpane"],
+        chunksSortMode: "manual",
         scriptLoading: "defer",
         inject: "body",
         minify: false,
@@ -81,7 +90,8 @@ function node() {
     resolve: { extensions: [".ts", ".js", ".json"] },
     module: { rules: [{ test: /\.ts$/, loader: "ts-loader", options: { transpileOnly: true }, exclude: /node_modules/ }] },
     optimization: { minimize: false },
-    plugins: [new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
+    // catalog.json, validated here, bundled into each entry (src/cli/bundledCatalog.ts).
+    plugins: [new CatalogAssetPlugin({ emit: false }), new webpack.BannerPlugin({ banner: "#!/usr/bin/env node", raw: true, entryOnly: true, include: /cli\.js$/ })],
     performance: { hints: false },
   };
 }

@@ -1,6 +1,7 @@
 // npm run accuracy: estimate vs measured for every case in calibration/ and the
 // public engine logs, then the per-engine, per-term summary and every miss.
 // `npm run accuracy -- --readme` writes the summary into README.md.
+import "../src/cli/bundledCatalog";
 import * as fs from "fs";
 import * as path from "path";
 import { runAccuracy } from "./accuracyCases";

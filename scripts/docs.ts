@@ -6,7 +6,8 @@ import { excelCaller } from "./excelCall";
 import { renderFunctionDocs } from "./functionDocs";
 import { loadRegisteredFunctions } from "./registeredFunctions";
 
-const { functions, registry } = loadRegisteredFunctions();
-const out = path.resolve(__dirname, "../docs/functions.md");
-fs.writeFileSync(out, renderFunctionDocs(functions, "FIT", excelCaller(functions, registry) as never));
-console.log(`wrote ${out} (${functions.length} functions)`);
+void loadRegisteredFunctions().then(({ functions, registry }) => {
+  const out = path.resolve(__dirname, "../docs/functions.md");
+  fs.writeFileSync(out, renderFunctionDocs(functions, "FIT", excelCaller(functions, registry) as never));
+  console.log(`wrote ${out} (${functions.length} functions)`);
+});

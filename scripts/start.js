@@ -4,7 +4,6 @@
 // one without admin rights, serves with it, and says how to trust it.
 //   node scripts/start.js           serve until Ctrl+C
 //   node scripts/start.js --smoke   serve, fetch every add-in file once, stop (CI)
-const { spawnSync } = require("child_process");
 const fs = require("fs");
 const https = require("https");
 const path = require("path");
@@ -46,8 +45,6 @@ function get(url) {
 }
 
 async function main() {
-  const index = spawnSync(process.execPath, [path.join(__dirname, "gen-catalog-index.js")], { stdio: "inherit" });
-  if (index.status !== 0) process.exit(index.status ?? 1);
   const { trusted, options } = await certificate();
   const config = makeConfig({ WEBPACK_SERVE: true }, { mode: "development" });
   config.stats = "errors-warnings";
@@ -80,7 +77,7 @@ async function main() {
     return;
   }
   let failed = false;
-  for (const file of ["taskpane.html", "taskpane.js", "functions.js", "functions.json", "manifest.xml", "taskpane.css", "assets/icon-32.png"]) {
+  for (const file of ["taskpane.html", "taskpane.js", "functions.js", "functions.json", "catalog.json", "manifest.xml", "taskpane.css", "assets/icon-32.png"]) {
     const r = await get(base + file);
     const ok = r.status === 200 && r.body.length > 0;
     console.log(`  ${ok ? "ok  " : "FAIL"} ${base}${file} (${r.status})`);

@@ -4,10 +4,12 @@
 // source, and the manifest still readable. Without ADDIN_BASE_URL a release
 // build refuses to run.
 import { execFileSync, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
+import { buildCatalogData } from "../src/core/catalogBuild";
 
 const ROOT = path.resolve(__dirname, "..");
 const WEBPACK = path.join(ROOT, "node_modules/webpack-cli/bin/cli.js");
@@ -15,25 +17,31 @@ const BASE = "https://example.org/fitmygpu/";
 /** A Hub mirror the release is built for (HF_ENDPOINT at build time). */
 const MIRROR = "https://hub.example.org";
 let out: string;
+/** webpack's stats of the release build (which module went into which chunk), written beside the folder. */
+let statsFile: string;
 
 beforeAll(() => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-dist-"));
+  statsFile = `${out}.stats.json`;
   // Left over from an earlier build: a release must not deploy it.
   fs.writeFileSync(path.join(out, "cli.js"), "stale");
-  execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out], {
+  execFileSync(process.execPath, [WEBPACK, "--mode", "production", "--config-name", "addin", "--env", "release", "--output-path", out, "--json", statsFile], {
     cwd: ROOT,
     env: { ...process.env, ADDIN_BASE_URL: BASE, HF_ENDPOINT: MIRROR },
     stdio: "pipe",
   });
 }, 300_000);
 
-afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(statsFile, { force: true });
+});
 
 const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
 
 describe("production build", () => {
   test("writes every file the manifest points at", () => {
-    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "catalog.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
     for (const m of read("manifest.xml").matchAll(/https:\/\/example\.org\/fitmygpu\/([^"<]+)/g)) expect(fs.existsSync(path.join(out, m[1]))).toBe(true);
   });
 
@@ -83,9 +91,28 @@ describe("production build", () => {
     }
   });
 
-  test("the bundles make no network calls but the Hub lookup, and use no eval", () => {
-    // The functions make none; the pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
-    expect(read("functions.js")).not.toMatch(/\bfetch\(/);
+  test("catalog.json is catalog/ as the build validated it, named by its hash, and no script carries the catalog", () => {
+    const dir = path.join(ROOT, "catalog");
+    const text = read("catalog.json");
+    expect(JSON.parse(text)).toEqual(buildCatalogData({ list: (d) => fs.readdirSync(path.join(dir, d)), read: (f) => fs.readFileSync(path.join(dir, f), "utf8") }));
+    // The URL the runtime fetches and the page preloads carries the content hash, so a cached copy is never another build's.
+    const url = `catalog.json?v=${createHash("sha256").update(text).digest("hex").slice(0, 16)}`;
+    expect(read("functions.js")).toContain(JSON.stringify(url));
+    expect(read("taskpane.html")).toMatch(new RegExp(`<link rel="?preload"? href="${url.replace(/[.?]/g, "\\$&")}" as="?fetch"? crossorigin="?anonymous"?`));
+    // Records' own text (a GPU's memory note, a model's notes) is in the asset only.
+    const data = JSON.parse(text);
+    for (const f of ["functions.js", "taskpane.js"]) {
+      expect(read(f)).not.toContain(JSON.stringify(data.gpus[0].memoryNote).slice(1, -1));
+      expect(read(f)).not.toContain(JSON.stringify(data.models[0].notes).slice(1, -1));
+    }
+  });
+
+  test("the bundles make no network calls but the catalog asset and the Hub lookup, and use no eval", () => {
+    // The functions make one, for catalog.json (src/functions/catalogAsset.ts), on the add-in's own origin.
+    const functions = read("functions.js");
+    expect(functions.match(/(?<![\w$.])fetch\(/g)).toBeNull();
+    expect(functions.match(/(?:globalThis|window|self)\.fetch\(/g)).toHaveLength(1);
+    // The pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
     const pane = read("taskpane.js");
     // No bare fetch() anywhere; the one global fetch is the Hub client's (core calls the function it is given, hub.fetch).
     expect(pane.match(/(?<![\w$.])fetch\(/g)).toBeNull();
@@ -107,9 +134,36 @@ describe("production build", () => {
     expect(JSON.parse(read("functions.json"))).toEqual(JSON.parse(r.metadataJson));
     const js = read("functions.js");
     for (const f of JSON.parse(r.metadataJson).functions) expect(js).toContain(`CustomFunctions.associate("${f.id}"`);
-    // The task pane bundle carries the same registrations: one runtime, one copy of the core.
-    const pane = read("taskpane.js");
-    for (const f of JSON.parse(r.metadataJson).functions) expect(pane).toContain(`CustomFunctions.associate("${f.id}"`);
+    // Registered once: the pane's own script registers nothing.
+    expect(read("taskpane.js")).not.toContain("CustomFunctions.associate(");
+  });
+
+  test("one registration path: the shared runtime's page loads functions.js (the manifest's Script) then the pane, and no module is bundled twice", () => {
+    const xml = read("manifest.xml");
+    expect(xml).toContain(`<bt:Url id="Functions.Script.Url" DefaultValue="${BASE}functions.js"/>`);
+    expect(xml).toContain(`<bt:Url id="Taskpane.Url" DefaultValue="${BASE}taskpane.html"/>`);
+    const scripts = [...read("taskpane.html").matchAll(/<script([^>]*)>/g)].map((m) => /src="?([^"\s>]+)/.exec(m[1])?.[1]);
+    expect(scripts).toEqual(["https://appsforoffice.microsoft.com/lib/1/hosted/office.js", "functions.js", "taskpane.js"]);
+    type Module = { name: string; chunks: Array<string | number>; modules?: Module[] };
+    type Stats = { chunks: Array<{ id: string | number; files: string[] }>; modules: Module[]; children?: Stats[] };
+    const all = JSON.parse(fs.readFileSync(statsFile, "utf8")) as Stats;
+    const stats = all.children?.length === 1 ? all.children[0] : all;
+    const file = new Map(stats.chunks.map((c) => [c.id, c.files.filter((f) => f.endsWith(".js")).join()]));
+    expect([...file.values()].sort()).toEqual(["functions.js", "taskpane.js"]);
+    // Each source module (concatenated ones inside their host) and its chunks.
+    const where = new Map<string, string[]>();
+    const visit = (m: Module, chunks: Array<string | number>) => {
+      if (m.modules) for (const inner of m.modules) visit(inner, chunks);
+      else if (!m.name.startsWith("webpack/")) where.set(m.name, [...(where.get(m.name) ?? []), ...chunks.map((c) => file.get(c) as string)]);
+    };
+    // A module in no chunk is either inside a concatenated host (counted there) or dropped whole (tree-shaken).
+    for (const m of stats.modules) if (m.chunks.length) visit(m, m.chunks);
+    expect([...where].filter(([, files]) => files.length !== 1)).toEqual([]);
+    const inFile = (f: string) => [...where].filter(([, files]) => files[0] === f).map(([name]) => name);
+    // The core and zod sit with the functions; the pane's script holds the pane.
+    expect(inFile("functions.js")).toEqual(expect.arrayContaining(["./src/functions/functions.ts", "./src/core/estimate.ts", "./src/core/catalogData.ts"]));
+    expect(inFile("taskpane.js")).toEqual(expect.arrayContaining(["./src/taskpane/taskpane.ts"]));
+    expect(inFile("taskpane.js").filter((n) => n.startsWith("./src/functions/"))).toEqual([]);
   });
 
   test("a release build without ADDIN_BASE_URL fails with a message", () => {

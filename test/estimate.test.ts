@@ -5,7 +5,7 @@ import { FitError } from "../src/core/errors";
 import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain, setupNotes } from "../src/core/estimate";
 import { architectureFromConfig } from "../src/core/architecture";
 import { mambaStatePagesPerRequest } from "../src/core/runtimes/vllm";
-import { QUANTS } from "../src/core/quant";
+import { quantFormats } from "../src/core/quant";
 import { weightBytes } from "../src/core/weightBytes";
 import { modelTensors } from "../src/core/weights";
 
@@ -382,17 +382,17 @@ describe("LatentMoE (Nemotron 3 Super)", () => {
     expect(byRole.ffn_gate_inp).toMatchObject({ group: "router", cols: H });
   });
   test("weight bytes: the native FP8 checkpoint quantizes experts and latent projections; routers stay 16-bit", () => {
-    const fp8 = QUANTS.find((q) => q.id === "fp8")!;
+    const fp8 = quantFormats().find((q) => q.id === "fp8")!;
     const wb = weightBytes(m, fp8);
     const bits = fp8.linearBits!;
     expect(wb.byGroup.experts).toBeCloseTo((MOE * E * 2 * L * I * bits) / 8, 0);
     expect(wb.byGroup.mlp).toBeCloseTo((MOE * 2 * H * L * bits) / 8, 0);
     expect(wb.byGroup.router).toBe(MOE * (E * H + E) * 2);
     // Over two GPUs the replicated tensors (norms, routers) are held twice.
-    const native = weightBytes(m, QUANTS.find((q) => q.id === "native")!);
+    const native = weightBytes(m, quantFormats().find((q) => q.id === "native")!);
     expect(estimate({ model: m.record.id, runtime: "vllm", quant: "native", gpu: "nvidia-h100-sxm-80gb", gpus: 2, ctx: 8192 }).weightsBytes).toBeCloseTo(native.total + native.replicated, -6);
     // GGUF: the latent projections (rows of 4096 and 1024) take the file's base type, Q4_K (4.5 bits) for Q4_K_M.
-    const q4 = weightBytes(m, QUANTS.find((q) => q.id === "q4_k_m")!);
+    const q4 = weightBytes(m, quantFormats().find((q) => q.id === "q4_k_m")!);
     expect(q4.byGroup.mlp).toBe((MOE * 2 * H * L * 4.5) / 8);
   });
   test("every engine estimates it; vLLM MTP loads the attention + MoE draft step", () => {

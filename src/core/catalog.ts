@@ -1,43 +1,19 @@
-// The catalog, parsed and validated once per runtime (Excel functions runtime,
-// task pane, CLI), with one name index per kind.
-import "./zodConfig";
-import { z } from "zod";
-import gpusJson from "../../catalog/gpus.json";
-import runtimesJson from "../../catalog/runtimes.json";
+// The catalog for a runtime (Excel functions and task pane, CLI): the model
+// entries built from the validated data (catalogData.ts), the registered custom
+// models and GPUs, and one name index per kind.
 import { architectureFromConfig, type Architecture } from "./architecture";
-import { gpuFileSchema, modelFileSchema, sourceSchema, type GpuRecord, type ModelRecord } from "./catalogSchema";
-import { MODEL_FILES } from "./catalogFiles.generated";
+import { catalogData, type CatalogData } from "./catalogData";
+import type { GpuRecord, ModelRecord } from "./catalogSchema";
 import { fail } from "./errors";
 import type { FileWeights } from "./fileWeights";
 import { KV_ALIASES, KV_DTYPES, type KvDtype } from "./kvDtype";
 import { buildIndex, normalizeName, resolve, type NameIndex } from "./names";
-import { QUANTS, type QuantFormat } from "./quant";
-import { RUNTIME_DEFAULTS } from "./runtimeDefaults";
-import { RUNTIME_IDS } from "./runtimeIds";
+import type { QuantFormat } from "./quant";
+import type { RuntimeInfo } from "./runtimeDefaults";
 import { paramCounts, type ParamCounts } from "./weights";
 
 export type { RuntimeId } from "./runtimeIds";
-
-const runtimeInfoSchema = z
-  .object({
-    id: z.enum(RUNTIME_IDS),
-    name: z.string(),
-    aliases: z.array(z.string()),
-    kvDtypes: z.array(z.enum(["auto", "bf16", "fp16", "fp8", "fp8_e5m2", "q8_0", "q4_0"])),
-    quants: z.array(z.string()),
-    /** Checked against the engine's own schema (runtimeDefaults.ts) below. */
-    defaults: z.record(z.string(), z.unknown()),
-    /** Defaults that are estimates rather than values read from the engine's source, and what each rests on. */
-    estimates: z.record(z.string(), z.string()),
-    notes: z.string(),
-    sources: z.array(sourceSchema).min(1),
-  })
-  .strict()
-  .superRefine((r, ctx) => {
-    const parsed = RUNTIME_DEFAULTS[r.id].safeParse(r.defaults);
-    if (!parsed.success) ctx.addIssue({ code: "custom", path: ["defaults", ...parsed.error.issues[0].path.map(String)], message: `${r.id} defaults: ${parsed.error.issues[0].message}` });
-  });
-export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
+export type { RuntimeInfo } from "./runtimeDefaults";
 
 /** A catalog (or imported) model with its parsed architecture and derived parameter counts. */
 export interface ModelEntry {
@@ -54,20 +30,30 @@ export function modelEntry(record: ModelRecord): ModelEntry {
   return { record, arch, params: paramCounts(arch) };
 }
 
-function loadModels(): ModelEntry[] {
-  const out: ModelEntry[] = [];
-  for (const [file, raw] of Object.entries(MODEL_FILES)) {
-    const parsed = modelFileSchema.safeParse(raw);
-    if (!parsed.success) fail("invalid", `Catalog file models/${file} is invalid: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}`);
-    for (const record of parsed.data.models) {
-      try {
-        out.push(modelEntry(record));
-      } catch (e) {
-        fail("invalid", `Catalog model '${record.id}' (models/${file}): ${(e as Error).message}`);
-      }
+/**
+ * A catalog model's entry, derived on first use: the build has already checked every config, so a
+ * runtime that starts only parses catalog.json and indexes names; a model's layers and parameter
+ * counts are worked out when a question first needs them.
+ */
+function catalogEntry(record: ModelRecord): ModelEntry {
+  let entry: ModelEntry | undefined;
+  const derived = (): ModelEntry => {
+    if (entry) return entry;
+    try {
+      return (entry = modelEntry(record));
+    } catch (e) {
+      return fail("invalid", `Catalog model '${record.id}': ${(e as Error).message}`);
     }
-  }
-  return out.sort((a, b) => a.record.id.localeCompare(b.record.id));
+  };
+  return {
+    record,
+    get arch() {
+      return derived().arch;
+    },
+    get params() {
+      return derived().params;
+    },
+  };
 }
 
 export interface Catalog {
@@ -100,6 +86,7 @@ interface BaseCatalog {
   models: ModelEntry[];
   gpus: GpuRecord[];
   runtimes: RuntimeInfo[];
+  quants: readonly QuantFormat[];
 }
 
 let base: BaseCatalog | undefined;
@@ -107,40 +94,46 @@ let cached: Catalog | undefined;
 let custom: CustomEntries = { models: [], gpus: [] };
 let generation = 0;
 
+const baseOf = (d: CatalogData): BaseCatalog => ({ models: d.models.map(catalogEntry), gpus: d.gpus, runtimes: d.runtimes, quants: d.quants.formats });
+
 function baseCatalog(): BaseCatalog {
-  if (base) return base;
-  const runtimes = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict().parse(runtimesJson).runtimes;
-  base = { models: loadModels(), gpus: gpuFileSchema.parse(gpusJson).gpus, runtimes };
+  if (!base) base = baseOf(catalogData());
   return base;
 }
 
 const modelIndex = (models: ModelEntry[]) => buildIndex("model", models, modelNames, (m) => m.record.id, modelWeakNames);
 const gpuNames = (g: GpuRecord) => [g.id, g.name, ...g.aliases];
 const gpuIndex = (gpus: GpuRecord[]) => buildIndex("GPU", gpus, gpuNames, (g) => g.id);
+const kvAliases = (k: KvDtype) => [k.id, ...Object.entries(KV_ALIASES).filter(([, v]) => v === k.id).map(([a]) => a)];
 
-/** The catalog, parsed and validated on first use, with the registered custom models and GPUs appended. */
-export function catalog(): Catalog {
-  if (cached) return cached;
-  const b = baseCatalog();
-  const models = [...b.models, ...custom.models];
-  const gpus = [...b.gpus, ...custom.gpus];
-  const kvAliases = (k: KvDtype) => [k.id, ...Object.entries(KV_ALIASES).filter(([, v]) => v === k.id).map(([a]) => a)];
-  cached = {
+/** The catalog of a base and custom entries: every name index built (a name claimed twice throws). */
+function assemble(b: BaseCatalog, c: CustomEntries): Catalog {
+  const models = [...b.models, ...c.models];
+  const gpus = [...b.gpus, ...c.gpus];
+  return {
     models,
     gpus,
-    quants: QUANTS,
+    quants: b.quants,
     runtimes: b.runtimes,
     kvDtypes: KV_DTYPES,
     index: {
       model: modelIndex(models),
       gpu: gpuIndex(gpus),
-      quant: buildIndex("quant", [...QUANTS], (q) => [q.id, q.name], (q) => q.id),
+      quant: buildIndex("quant", [...b.quants], (q) => [q.id, q.name], (q) => q.id),
       runtime: buildIndex("runtime", b.runtimes, (r) => [r.id, r.name, ...r.aliases], (r) => r.id),
       kvDtype: buildIndex("KV dtype", [...KV_DTYPES], kvAliases, (k) => k.id),
     },
   };
+}
+
+/** The catalog, built from its data on first use, with the registered custom models and GPUs appended. */
+export function catalog(): Catalog {
+  if (!cached) cached = assemble(baseCatalog(), custom);
   return cached;
 }
+
+/** The catalog a data set makes on its own: what the build checks (every config understood, every name claimed once). */
+export const catalogOf = (d: CatalogData): Catalog => assemble(baseOf(d), { models: [], gpus: [] });
 
 // ---- custom models and GPUs ---------------------------------------------------
 

@@ -6,7 +6,7 @@ import { catalog, catalogGeneration, findGpu, findKvDtype, findModel, findQuant,
 import type { GpuRecord } from "./catalogSchema";
 import { parseEngineArgs, type EngineSettings } from "./engineFlags";
 import { parseEngineVersion } from "./engineVersion";
-import { fail, isFitError, positiveInt } from "./errors";
+import { fail, FitError, isFitError, positiveInt } from "./errors";
 import type { PreparedRun, RuntimeProfile, SettingValue, Setup, Usage } from "./runtimeProfile";
 import { llamaCpp } from "./runtimes/llamacpp";
 import { mlx } from "./runtimes/mlx";
@@ -16,6 +16,7 @@ import { transformers } from "./runtimes/transformers";
 import { vllm } from "./runtimes/vllm";
 import { backendOf, speedOfTerms, speedParams, speedTerms, type Speed, type SpeedTerms } from "./speed";
 import { tupleCache } from "./tupleCache";
+import { rememberUsage } from "./usageMemo";
 
 export type { Speed } from "./speed";
 import { GiB } from "./units";
@@ -135,8 +136,9 @@ export interface Prepared {
   hostBandwidthGBs: number;
 }
 
-// Prepared setups keyed by the raw inputs as a tuple of nested maps (no string keys on the hot path).
-const preparedCache = tupleCache<Prepared>();
+// Prepared setups keyed by the raw inputs as a tuple of nested maps (no string keys on the hot path);
+// a setup that cannot be prepared keeps its FitError, so a column of bad input is not re-prepared per cell.
+const preparedCache = tupleCache<Prepared | FitError>();
 /** A setup prepared on every catalog GPU (or why it cannot run there), in catalog order. */
 const comparisonCache = tupleCache<Array<Prepared | Error>>();
 /** The catalog generation the caches were filled under: registering custom models or GPUs changes what a name means. */
@@ -195,13 +197,21 @@ export function prepare(input: EstimateInput): Prepared {
   if (key) {
     checkGeneration();
     const hit = preparedCache.get(key);
+    if (hit instanceof FitError) throw hit;
     if (hit) return hit;
   }
-  const prepared = prepareUncached(input);
+  let prepared: Prepared | FitError;
+  try {
+    prepared = prepareUncached(input);
+  } catch (e) {
+    if (!key || !isFitError(e)) throw e;
+    prepared = e;
+  }
   if (key) {
     if (preparedCache.size() > 5000) preparedCache.clear();
     preparedCache.set(key, prepared);
   }
+  if (prepared instanceof FitError) throw prepared;
   return prepared;
 }
 
@@ -226,7 +236,7 @@ function prepareUncached(input: EstimateInput): Prepared {
   const setup: Setup = { model, quant, kv, kvV, runtime, tp, gpu, vramBytes, settings, engineVersion };
   checkSupport(setup);
   const profile = PROFILES[runtime.id];
-  const run = profile.prepare(setup);
+  const run = rememberUsage(profile.prepare(setup));
   const ramBytes = input.ramGiB != null ? gibInput("ramGiB", input.ramGiB) : undefined;
   const hostBandwidthGBs = input.hostBandwidthGBs != null ? boundedNumber("hostBandwidthGBs", input.hostBandwidthGBs, 1, 100_000) : DEFAULT_HOST_BANDWIDTH_GBS;
   return { setup, run, profile, gpu, vramBytes, ramBytes, hostBandwidthGBs };

@@ -4,7 +4,7 @@
 // range requests), asking for more only while the header is incomplete.
 // Format: ggml/docs/gguf.md and ggml/src/gguf.cpp (gguf_init_from_file_impl).
 import { fail } from "./errors";
-import { GGML_TYPE_NAMES, ggmlTypeById, type GgmlTypeInfo } from "./quant";
+import { ggmlTypeById, ggmlTypeNames, type GgmlTypeInfo } from "./quant";
 
 /** Where the bytes of one GGUF file come from. */
 export interface ByteSource {
@@ -204,7 +204,7 @@ function parse(bytes: Uint8Array, what: string): GgufHeader {
     for (let d = 0; d < nDims; d++) dims.push(c.u64(`dimension ${d} of tensor '${name}'`));
     const typeId = c.u32();
     const type = ggmlTypeById(typeId);
-    if (!type) fail("unsupported", `${what}: tensor '${name}' has ggml type ${typeId}, which FitMyGPU does not know (it knows ${GGML_TYPE_NAMES.join(", ")}).`);
+    if (!type) fail("unsupported", `${what}: tensor '${name}' has ggml type ${typeId}, which FitMyGPU does not know (it knows ${ggmlTypeNames().join(", ")}).`);
     const offset = c.u64(`the offset of tensor '${name}'`);
     if (offset % alignment !== 0) fail("invalid", `${what}: tensor '${name}' starts at offset ${offset}, not aligned to ${alignment} bytes.`);
     tensors.push({ name, dims, type, offset, ...tensorBytes(name, dims, type, what) });

@@ -1,6 +1,8 @@
 // The one name resolver: catalog id, display name, Hugging Face repo id or alias,
-// case-insensitive; unknown names get the closest matches in the error.
-import { fail } from "./errors";
+// case-insensitive; unknown names get the closest matches in the error. Each
+// distinct text is resolved once per index, misses too: a column of a misspelt
+// name costs one search for suggestions, not one per cell and recalculation.
+import { fail, FitError } from "./errors";
 
 /** Folds a name for lookup: lower case, unified separators. */
 export function normalizeName(s: string): string {
@@ -12,7 +14,12 @@ export interface NameIndex<T> {
   map: Map<string, T>;
   /** Canonical ids, for suggestions and listings. */
   ids: string[];
+  /** Texts already looked up, as given: what each names, or the not-found error it raised. */
+  resolved: Map<string, T | FitError>;
 }
+
+/** Texts remembered per index; past this the memory starts over. */
+export const RESOLVED_MEMO_SIZE = 10_000;
 
 /**
  * Builds an index from items and the names each answers to; a name claimed twice
@@ -30,7 +37,7 @@ export function buildIndex<T>(kind: string, items: T[], names: (item: T) => stri
     }
   }
   for (const item of items) for (const raw of weakNames(item)) if (!map.has(normalizeName(raw))) map.set(normalizeName(raw), item);
-  return { kind, map, ids: items.map(id) };
+  return { kind, map, ids: items.map(id), resolved: new Map() };
 }
 
 function editDistance(a: string, b: string): number {
@@ -67,9 +74,20 @@ export function suggest<T>(index: NameIndex<T>, query: string, n = 3): string[] 
 /** Looks a name up, or throws a not-found FitError with suggestions. */
 export function resolve<T>(index: NameIndex<T>, query: unknown): T {
   if (typeof query !== "string" || !query.trim()) fail("invalid", `A ${index.kind} name is required.`);
+  const seen = index.resolved.get(query);
+  if (seen !== undefined) {
+    if (seen instanceof FitError) throw seen;
+    return seen;
+  }
+  if (index.resolved.size >= RESOLVED_MEMO_SIZE) index.resolved.clear();
   const hit = index.map.get(normalizeName(query));
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    index.resolved.set(query, hit);
+    return hit;
+  }
   const close = suggest(index, query);
   const hint = close.length === 1 ? ` Did you mean '${close[0]}'?` : close.length ? ` Did you mean ${close.map((c) => `'${c}'`).join(", ")}?` : "";
-  return fail("not-found", `Unknown ${index.kind} '${query}'.${hint}`);
+  const miss = new FitError("not-found", `Unknown ${index.kind} '${query}'.${hint}`);
+  index.resolved.set(query, miss);
+  throw miss;
 }

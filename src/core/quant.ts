@@ -2,7 +2,7 @@
 // and zero points, and what each format leaves unquantized.
 import "./zodConfig";
 import { z } from "zod";
-import quantsJson from "../../catalog/quants.json";
+import { catalogData } from "./catalogData";
 import { fail } from "./errors";
 import { ggufTensorType, type Ftype, type GgmlType, type MixContext } from "./ggufMix";
 import type { Architecture } from "./architecture";
@@ -32,10 +32,12 @@ export const quantsFileSchema = z
   .strict();
 
 export type QuantFormat = z.infer<typeof formatSchema>;
+/** catalog/quants.json as validated at build time. */
+export type QuantsFile = z.infer<typeof quantsFileSchema>;
 
-const parsed = quantsFileSchema.parse(quantsJson);
-export const QUANTS: readonly QuantFormat[] = parsed.formats;
-const GGML = parsed.ggmlTypes as Record<GgmlType, { id: number; blockSize: number; typeBytes: number }>;
+/** The weight formats of the catalog (catalog/quants.json). */
+export const quantFormats = (): readonly QuantFormat[] => catalogData().quants.formats;
+const ggml = () => catalogData().quants.ggmlTypes as Record<GgmlType, { id: number; blockSize: number; typeBytes: number }>;
 
 /** A ggml tensor type as a GGUF file stores it: its id, name, and bytes per block of `blockSize` elements. */
 export interface GgmlTypeInfo {
@@ -45,17 +47,18 @@ export interface GgmlTypeInfo {
   typeBytes: number;
 }
 
-const GGML_BY_ID = new Map<number, GgmlTypeInfo>(Object.entries(parsed.ggmlTypes).map(([name, t]) => [t.id, { name, ...t }]));
+let ggmlById: Map<number, GgmlTypeInfo> | undefined;
+const byId = () => (ggmlById ??= new Map(Object.entries(ggml()).map(([name, t]) => [t.id, { name, ...t }])));
 
 /** The ggml type a GGUF tensor info's type id stands for; undefined for ids FitMyGPU does not know. */
-export const ggmlTypeById = (id: number): GgmlTypeInfo | undefined => GGML_BY_ID.get(id);
+export const ggmlTypeById = (id: number): GgmlTypeInfo | undefined => byId().get(id);
 
 /** Names of every ggml type FitMyGPU can size, for error messages. */
-export const GGML_TYPE_NAMES: readonly string[] = [...GGML_BY_ID.values()].sort((a, b) => a.id - b.id).map((t) => t.name);
+export const ggmlTypeNames = (): string[] => [...byId().values()].sort((a, b) => a.id - b.id).map((t) => t.name);
 
 /** Bits per weight of a GGML type, e.g. Q4_K → 4.5. */
 export function ggmlBits(t: GgmlType): number {
-  const g = GGML[t];
+  const g = ggml()[t];
   return (g.typeBytes * 8) / g.blockSize;
 }
 
@@ -70,8 +73,8 @@ export type CheckpointDtype = "bf16" | "fp16" | "fp32" | "fp8" | "mxfp4" | "nvfp
 
 /** The format `native` stands for, given the checkpoint's dtype. */
 export function nativeFormat(dtype: CheckpointDtype): QuantFormat {
-  const byId = (id: string) => QUANTS.find((q) => q.id === id)!;
-  return byId(dtype === "fp32" ? "fp32" : dtype);
+  const id = dtype === "fp32" ? "fp32" : dtype;
+  return quantFormats().find((q) => q.id === id)!;
 }
 
 export interface WeightContext {
@@ -90,7 +93,7 @@ function mixContext(w: WeightContext): MixContext {
     nExperts: moe && moe.kind === "moe" ? moe.experts : 0,
     tiedOutput: a.tiedEmbeddings,
     mxfp4Experts: w.checkpoint === "mxfp4",
-    blockSize: (t) => GGML[t].blockSize,
+    blockSize: (t) => ggml()[t].blockSize,
   };
 }
 

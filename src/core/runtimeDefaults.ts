@@ -2,8 +2,9 @@
 // engine, so a profile reads checked numbers instead of casting a loose record.
 import "./zodConfig";
 import { z } from "zod";
+import { sourceSchema } from "./catalogSchema";
 import { fail } from "./errors";
-import type { RuntimeId } from "./runtimeIds";
+import { RUNTIME_IDS, type RuntimeId } from "./runtimeIds";
 
 const bytes = z.number().int().nonnegative();
 const speedParams = z.object({ bandwidthEfficiency: z.number().gt(0).lte(1), layerOverheadSeconds: z.number().nonnegative().lt(0.01), computeEfficiency: z.number().gt(0).lte(1), prefillOverheadSeconds: z.number().nonnegative().lt(1) }).strict();
@@ -65,3 +66,28 @@ export function defaultsOf<K extends RuntimeId>(runtime: { id: RuntimeId; defaul
   if (runtime.id !== id) fail("invalid", `Internal: ${runtime.id} defaults read as ${id}.`);
   return runtime.defaults as RuntimeDefaults[K];
 }
+
+/** One engine of catalog/runtimes.json; its defaults are checked against the engine's own schema above. */
+export const runtimeInfoSchema = z
+  .object({
+    id: z.enum(RUNTIME_IDS),
+    name: z.string(),
+    aliases: z.array(z.string()),
+    kvDtypes: z.array(z.enum(["auto", "bf16", "fp16", "fp8", "fp8_e5m2", "q8_0", "q4_0"])),
+    quants: z.array(z.string()),
+    /** Checked against the engine's own schema (RUNTIME_DEFAULTS). */
+    defaults: z.record(z.string(), z.unknown()),
+    /** Defaults that are estimates rather than values read from the engine's source, and what each rests on. */
+    estimates: z.record(z.string(), z.string()),
+    notes: z.string(),
+    sources: z.array(sourceSchema).min(1),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const parsed = RUNTIME_DEFAULTS[r.id].safeParse(r.defaults);
+    if (!parsed.success) ctx.addIssue({ code: "custom", path: ["defaults", ...parsed.error.issues[0].path.map(String)], message: `${r.id} defaults: ${parsed.error.issues[0].message}` });
+  });
+export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
+
+/** catalog/runtimes.json. */
+export const runtimesFileSchema = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict();

@@ -1,5 +1,7 @@
 // A cache keyed by a tuple of values, as nested maps: looking a setup up costs
-// one map probe per argument and builds no string key.
+// one probe per argument and builds no string key. A node with one child (an
+// option a sheet never varies, usually left out) answers by comparing that one
+// key, without hashing; a Map is made only where a position takes a second value.
 
 export interface TupleCache<V> {
   get(keys: readonly unknown[]): V | undefined;
@@ -8,37 +10,55 @@ export interface TupleCache<V> {
   size(): number;
 }
 
-type Node<V> = { children: Map<unknown, Node<V>>; value?: V; has: boolean };
+interface Node<V> {
+  /** The first child's key and node; `more` holds every child once there are two. */
+  soleKey: unknown;
+  sole: Node<V> | undefined;
+  more: Map<unknown, Node<V>> | undefined;
+  value: V | undefined;
+  has: boolean;
+}
+
+const node = <V>(): Node<V> => ({ soleKey: undefined, sole: undefined, more: undefined, value: undefined, has: false });
+
+/** The child of `n` at `k`, compared as Map keys compare (SameValueZero: NaN finds NaN, undefined and null differ). */
+function child<V>(n: Node<V>, k: unknown): Node<V> | undefined {
+  if (n.more) return n.more.get(k);
+  return n.sole !== undefined && (n.soleKey === k || (n.soleKey !== n.soleKey && k !== k)) ? n.sole : undefined;
+}
 
 /** An empty cache; keys compare as Map keys do (SameValueZero), so undefined and null stay distinct. */
 export function tupleCache<V>(): TupleCache<V> {
-  let root: Node<V> = { children: new Map(), has: false };
+  let root = node<V>();
   let count = 0;
   return {
     get(keys) {
-      let node: Node<V> | undefined = root;
-      for (const k of keys) {
-        node = node.children.get(k);
-        if (!node) return undefined;
-      }
-      return node.has ? node.value : undefined;
+      let n: Node<V> | undefined = root;
+      for (let i = 0; i < keys.length && n; i++) n = child(n, keys[i]);
+      return n && n.has ? n.value : undefined;
     },
     set(keys, value) {
-      let node = root;
+      let n = root;
       for (const k of keys) {
-        let next = node.children.get(k);
+        let next = child(n, k);
         if (!next) {
-          next = { children: new Map(), has: false };
-          node.children.set(k, next);
+          next = node<V>();
+          if (n.sole === undefined) {
+            n.soleKey = k;
+            n.sole = next;
+          } else {
+            n.more ??= new Map([[n.soleKey, n.sole]]);
+            n.more.set(k, next);
+          }
         }
-        node = next;
+        n = next;
       }
-      if (!node.has) count++;
-      node.value = value;
-      node.has = true;
+      if (!n.has) count++;
+      n.value = value;
+      n.has = true;
     },
     clear() {
-      root = { children: new Map(), has: false };
+      root = node<V>();
       count = 0;
     },
     size: () => count,

@@ -1,6 +1,7 @@
 // Turns what Excel passes into plain arguments: omitted optionals arrive as
 // null, blank cells as "", ranges as 2D arrays. Ranges lift a function over
 // their cells, the way Excel's own functions spill over arrays.
+import { catalogPending, whenCatalogLoaded } from "../core/catalogData";
 import { fail, FitError } from "../core/errors";
 import { toExcelError } from "./excelError";
 
@@ -61,6 +62,7 @@ function at(a: Arg, r: number, c: number): Cell {
  * each failed cell holds its own error.
  */
 export function lift(args: Arg[], fn: (cell: (i: number) => Cell) => string | number | boolean): Array<Array<string | number | boolean | CustomFunctions.Error>> {
+  if (catalogPending()) return later(() => lift(args, fn));
   let rows = 1;
   let cols = 1;
   for (const a of args) {
@@ -101,8 +103,21 @@ function mismatch(r1: number, c1: number, r2: number, c2: number): FitError {
   return new FitError("invalid", `Ranges must line up: got ${r1}×${c1} and ${r2}×${c2}. Use single cells, one row, one column, or ranges of the same size.`);
 }
 
+/**
+ * A call that arrived while the runtime is still loading the catalog: its result, once the
+ * catalog has loaded. Excel takes a promise from any custom function; the declared type stays
+ * the matrix so functions.json keeps its dimensionality (a union would make it a scalar), and
+ * once the catalog has loaded no call pays for a promise.
+ */
+function later<T>(fn: () => T): T {
+  return whenCatalogLoaded().then(fn, (e) => {
+    throw toExcelError(e);
+  }) as unknown as T;
+}
+
 /** Runs a table-returning function, turning any failure into the Excel error that explains it. */
 export function table(fn: () => Array<Array<string | number | boolean>>): Array<Array<string | number | boolean>> {
+  if (catalogPending()) return later(() => table(fn));
   try {
     return fn();
   } catch (e) {

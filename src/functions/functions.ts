@@ -4,6 +4,7 @@
 // declarations (arrow functions are silently dropped), and ids never change.
 // Arguments that a user may point at a column (model, gpu, ctx, …) are
 // declared as ranges: a range spills one result per cell.
+import "./catalogAsset";
 import { catalog, findGpu, findModel, findRuntime } from "../core/catalog";
 import { fail } from "../core/errors";
 import { evaluate, fitsAt, headroomAt, maxBatchOf, maxContextOf, maxGpuLayersOf, minGpus, prepare, speedOf, statusAt, totalPerGpu, workloadOf } from "../core/estimate";

@@ -1,8 +1,8 @@
 // The task pane: calculator, model page, GPU comparison and custom entries.
-// Inside Excel it shares its runtime with the FIT functions (imported here, so
-// there is one copy of the catalog) and offers workbook inserts; in a plain
-// browser it is a standalone calculator with Copy / Download CSV.
-import "../functions/functions";
+// Inside Excel it shares its runtime with the FIT functions (the page loads
+// functions.js first: one copy of the core and of the catalog) and offers
+// workbook inserts; in a plain browser it is a standalone calculator with
+// Copy / Download CSV.
 import { calculate, DEFAULT_STATE, type CalcState } from "./calculatorModel";
 import { calculatorView } from "./calculatorView";
 import { h, replace, uid } from "./dom";
@@ -16,6 +16,7 @@ import { modelLabel } from "./workbookPlan";
 import { customView } from "./customView";
 import { loadCustom, type SettingsLike } from "./customSettings";
 import type { CustomInputs } from "../core/customStore";
+import { whenCatalogLoaded } from "../core/catalogData";
 
 interface Host {
   excel: ExcelLike | null;
@@ -182,8 +183,14 @@ function boot(host: Host): void {
   });
 }
 
-/** Starts the pane once Office says where it runs (a plain browser reports no host). */
+/** Starts the pane once the catalog has loaded and Office says where it runs (a plain browser reports no host). */
 function start(): void {
+  whenCatalogLoaded().then(startHost, (e: Error) => {
+    (document.getElementById("host-badge") as HTMLElement).textContent = e.message;
+  });
+}
+
+function startHost(): void {
   const standalone: Host = { excel: null, settings: null, custom: { models: [], gpus: [] }, recalc: async () => undefined };
   if (typeof Office === "undefined") {
     boot(standalone);
