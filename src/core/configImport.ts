@@ -9,6 +9,7 @@ import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";
 import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
 import { fail } from "./errors";
+import { ignoreMatcher } from "./modulePattern";
 import type { CheckpointDtype } from "./quant";
 import { paramCounts } from "./weights";
 
@@ -157,22 +158,6 @@ const reImport = "Import the unquantized model's config.json and pick the format
 const KEPT_16BIT = ["lm_head", "model.layers.0.self_attn.q_a_proj", "model.layers.0.self_attn.o_proj", "model.layers.0.mlp.gate_proj", "model.layers.0.mlp.down_proj", "model.layers.1.mlp.shared_experts.up_proj"];
 const ROUTED_EXPERT = "model.layers.1.mlp.experts.0.gate_proj";
 
-/** Whether compressed-tensors' ignore list skips module `name` ("re:" entries are regexes matched from the start, others exact names). */
-function ignored(ignore: unknown[], name: string): boolean {
-  return ignore.some((entry) => {
-    if (typeof entry !== "string") return false;
-    if (!entry.startsWith("re:")) return entry === name;
-    if (entry.length > 200) fail("invalid", "config.json's quantization_config.ignore has an overlong regex.");
-    // A quantified group holding a quantifier ("(a+)+", "(.*)*") can backtrack exponentially: refused, real ignore lists never need it.
-    if (/\([^()]*[*+}][^()]*\)[*+{?]/.test(entry)) fail("invalid", `config.json's quantization_config.ignore has a regex with nested quantifiers '${entry}'.`);
-    try {
-      return new RegExp(`^(?:${entry.slice(3)})`).test(name);
-    } catch {
-      return fail("invalid", `config.json's quantization_config.ignore has an invalid regex '${entry}'.`);
-    }
-  });
-}
-
 /**
  * compressed-tensors pack-quantized with integer weights: modelled natively only for the
  * layout Kimi-K2.5 ships (w4a16-g32): symmetric int4, one scale per group of 32, no
@@ -185,8 +170,8 @@ function packQuantizedInt(q: Json, weights: Json[], groups: Json[]): CheckpointD
   const w4g32 = weights.every((w) => w.type === "int" && w.num_bits === 4 && w.strategy === "group" && w.group_size === 32 && w.symmetric !== false);
   if (!w4g32) unsupported(`weights ${weights.map((w) => `${String(w.type)} ${String(w.num_bits)}-bit ${String(w.strategy)} ${String(w.group_size ?? "")}${w.symmetric === false ? " asymmetric" : ""}`).join(", ")}`);
   if (groups.some((g) => g.input_activations !== undefined && g.input_activations !== null)) unsupported("activations quantized too");
-  const ignore = Array.isArray(q.ignore) ? q.ignore : [];
-  if (!KEPT_16BIT.every((name) => ignored(ignore, name)) || ignored(ignore, ROUTED_EXPERT)) unsupported("its ignore list quantizes more than the routed experts");
+  const ignored = ignoreMatcher(Array.isArray(q.ignore) ? q.ignore.filter((e): e is string => typeof e === "string") : []);
+  if (!KEPT_16BIT.every(ignored) || ignored(ROUTED_EXPERT)) unsupported("its ignore list quantizes more than the routed experts");
   return "w4a16-g32";
 }
 
