@@ -8,6 +8,7 @@ import { z } from "zod";
 import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";
 import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
+import type { TextFields } from "./configSchema";
 import { fail } from "./errors";
 import { ignoreMatcher } from "./modulePattern";
 import type { CheckpointDtype } from "./quant";
@@ -62,7 +63,8 @@ function checkKeys(value: unknown, what: string, path: string, depth: number): v
  */
 export function safeJsonObject(input: unknown, what: string): Json {
   let text: string;
-  if (typeof input === "string") text = input;
+  // Windows editors start UTF-8 files with a byte-order mark, which JSON.parse rejects.
+  if (typeof input === "string") text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   else {
     try {
       text = JSON.stringify(input) ?? "";
@@ -82,21 +84,7 @@ export function safeJsonObject(input: unknown, what: string): Json {
   return parsed as Json;
 }
 
-// ---- the text model's required fields ----------------------------------------
-
-const count = (max: number) => z.number({ error: (i) => (i.input === undefined ? "missing" : "not a number") }).int("not a whole number").min(1, "must be at least 1").max(max, `must be at most ${max.toLocaleString("en-US")}`);
-
-/** Fields every supported architecture needs, with sane bounds (the largest real models sit far inside them). */
-const textFieldsSchema = z.object({
-  hidden_size: count(131_072).min(8, "must be at least 8"),
-  num_hidden_layers: count(1_000),
-  num_attention_heads: count(4_096),
-  num_key_value_heads: count(4_096),
-  vocab_size: count(4_000_000),
-  head_dim: count(16_384).optional(),
-  intermediate_size: count(2_000_000).optional(),
-  max_position_embeddings: count(1_000_000_000).optional(),
-});
+// ---- the config's parts ---------------------------------------------------------
 
 /** The config's text-model part: text_config for multimodal wrappers, else the config itself. */
 function textPart(config: Json): { text: Json; prefix: string } {
@@ -124,30 +112,17 @@ function checkModelled(config: Json): void {
     if ((text[key] ?? config[key]) !== undefined && (text[key] ?? config[key]) !== null) fail("unsupported", `config.json sets ${prefix}${key}: ${what} is not modelled yet, so its memory cannot be estimated.`);
 }
 
-function checkTextFields(config: Json): z.infer<typeof textFieldsSchema> {
-  const { text, prefix } = textPart(config);
-  const r = textFieldsSchema.safeParse(text);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const field = `${prefix}${issue.path.join(".")}`;
-    if (issue.message === "missing") fail("invalid", `config.json is missing ${field}.`);
-    fail("invalid", `config.json has an invalid ${field} (${JSON.stringify(text[String(issue.path[0])])}): ${issue.message}.`);
-  }
-  const f = r.data;
-  if (f.num_key_value_heads > f.num_attention_heads) fail("invalid", `config.json: ${prefix}num_key_value_heads (${f.num_key_value_heads}) exceeds num_attention_heads (${f.num_attention_heads}).`);
-  return f;
-}
-
 // ---- checkpoint format ---------------------------------------------------------
 
-const DTYPES: Record<string, CheckpointDtype> = { bfloat16: "bf16", float16: "fp16", float32: "fp32", bf16: "bf16", fp16: "fp16", fp32: "fp32", half: "fp16", float: "fp32" };
+// A Map: the key comes from the user's file ("constructor" must be unknown, not Object.prototype's).
+const DTYPES = new Map<string, CheckpointDtype>(Object.entries({ bfloat16: "bf16", float16: "fp16", float32: "fp32", bf16: "bf16", fp16: "fp16", fp32: "fp32", half: "fp16", float: "fp32" }));
 
 /** The 16/32-bit dtype the config declares (torch_dtype, or the newer dtype), top level or text_config. */
 function declaredDtype(config: Json): CheckpointDtype | undefined {
   const { text } = textPart(config);
   const raw = config.torch_dtype ?? config.dtype ?? text.torch_dtype ?? text.dtype;
   if (raw === undefined || raw === null || raw === "auto") return undefined;
-  const d = typeof raw === "string" ? DTYPES[raw.toLowerCase()] : undefined;
+  const d = typeof raw === "string" ? DTYPES.get(raw.toLowerCase()) : undefined;
   if (!d) fail("unsupported", `config.json declares torch_dtype '${String(raw)}'; supported: bfloat16, float16, float32.`);
   return d;
 }
@@ -262,7 +237,7 @@ function optionalName(value: unknown, what: string): string | undefined {
 }
 
 /** max_position_embeddings of config classes whose checkpoints usually leave it out (transformers' Gemma3TextConfig default). */
-const CLASS_DEFAULT_CONTEXT: Record<string, number> = { gemma3_text: 131_072 };
+const CLASS_DEFAULT_CONTEXT = new Map<string, number>([["gemma3_text", 131_072]]);
 
 function modalityOf(config: Json): ModelRecord["modality"] {
   const vc = config.vision_config;
@@ -274,10 +249,11 @@ export function importModel(input: ConfigImportInput): ModelEntry {
   if (!input || typeof input !== "object") fail("invalid", "Nothing to import: give a config.json.");
   const config = safeJsonObject(input.config, "config.json");
   checkModelType(config);
-  const fields = checkTextFields(config);
   checkModelled(config);
   for (const k of DROPPED_KEYS) delete config[k];
+  // Validates every field the estimator reads (configSchema), so the text part's fields are numbers from here on.
   const arch = architectureFromConfig(config);
+  const fields = textPart(config).text as unknown as TextFields & { max_position_embeddings?: number | null };
   const params = paramCounts(arch);
   const totalSize = input.index !== undefined && input.index !== null ? safetensorsTotalSize(input.index) : input.safetensorsBytes;
   if (totalSize !== undefined) {
@@ -288,7 +264,7 @@ export function importModel(input: ConfigImportInput): ModelEntry {
   }
   const stated = input.statedParams;
   if (stated !== undefined && (typeof stated !== "number" || !Number.isFinite(stated) || stated <= 0 || stated > 1e14)) fail("invalid", `The stated parameter count must be a positive number, got ${String(stated)}.`);
-  const contextWindow = input.contextWindow ?? fields.max_position_embeddings ?? (typeof config.max_position_embeddings === "number" ? config.max_position_embeddings : undefined) ?? CLASS_DEFAULT_CONTEXT[arch.modelType];
+  const contextWindow = input.contextWindow ?? fields.max_position_embeddings ?? (typeof config.max_position_embeddings === "number" ? config.max_position_embeddings : undefined) ?? CLASS_DEFAULT_CONTEXT.get(arch.modelType);
   if (contextWindow === undefined) fail("invalid", "config.json is missing max_position_embeddings; give the model's context window.");
   if (!Number.isInteger(contextWindow) || contextWindow <= 0 || contextWindow > 1e9) fail("invalid", `The context window must be a positive whole number of tokens, got ${contextWindow}.`);
   const pathName = typeof config._name_or_path === "string" && config._name_or_path.trim() ? config._name_or_path.trim().split("/").pop() : undefined;
