@@ -1,14 +1,15 @@
 // fitmygpu: the command-line face of the estimator. Human output is an aligned
 // table with units; --json is a stable machine contract. Bad input: exit 2.
 import * as fs from "fs";
-import { importModel } from "../core/configImport";
+import { importModel, MAX_JSON_CHARS } from "../core/configImport";
 import { modelSpecJson } from "../core/spec";
 import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
 import { catalog, findModel, type ModelEntry } from "../core/catalog";
 import { FitError, isFitError } from "../core/errors";
-import { compareGpus, estimate, explain, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
+import { compareGpus, estimate, explain, MAX_BATCH, MAX_CTX, MAX_GPUS, setupNotes, speed, statusOf, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
-import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+import { UNPRINTABLE } from "../core/names";
+import { formatBytes, formatCount, formatFixed, formatParams, toGiB } from "../core/units";
 
 const HELP = `fitmygpu — will this LLM fit on this GPU, and how well will it run?
 
@@ -38,40 +39,109 @@ deducted from 0.21. --speculative-tokens K (vLLM only) models MTP speculative de
 
 type Flags = Record<string, string | boolean>;
 
+const SWITCHES = ["json", "explain", "help"];
+
 function parse(argv: string[]): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
-  const flags: Flags = {};
+  // No prototype: "--__proto__ x" or "--constructor" must be an unknown option, not Object.prototype's.
+  const flags: Flags = Object.create(null);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--")) {
-      const [k, inline] = a.slice(2).split("=", 2);
-      if (["json", "explain", "help"].includes(k)) flags[k] = true;
-      else {
-        const v = inline ?? argv[++i];
-        if (v === undefined) throw new FitError("invalid", `--${k} needs a value.`);
+      const eq = a.indexOf("=");
+      const k = a.slice(2, eq < 0 ? undefined : eq);
+      if (k in flags) throw new FitError("invalid", `--${k} is given twice.`);
+      if (SWITCHES.includes(k)) {
+        if (eq >= 0) throw new FitError("invalid", `--${k} takes no value (got '${a}'); leave it out for the default.`);
+        flags[k] = true;
+      } else {
+        const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new FitError("invalid", [...COMMANDS.values()].some((c) => c.flags.includes(k)) ? `--${k} needs a value.` : `Unknown option --${k}. See fitmygpu --help.`);
         flags[k] = v;
       }
-    } else positional.push(a);
+    } else if (a.length > 1 && a.startsWith("-")) throw new FitError("invalid", `Unknown option '${a}': options start with -- (e.g. --ctx 8192).`);
+    else positional.push(a);
   }
   return { positional, flags };
 }
 
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
-const KNOWN = new Set(["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "json", "explain", "help", ...MODEL_FLAGS]);
+const SETUP_FLAGS = ["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "explain", ...MODEL_FLAGS];
+
+/** What each command accepts: how many arguments after its name, and which options (--json and --help go everywhere). */
+const COMMANDS = new Map<string, { args: number; flags: string[] }>([
+  ["estimate", { args: 1, flags: SETUP_FLAGS }],
+  ["fit", { args: 1, flags: SETUP_FLAGS }],
+  ["model", { args: 1, flags: MODEL_FLAGS }],
+  ["models", { args: 1, flags: [] }],
+  ["gpus", { args: 1, flags: [] }],
+  ["quants", { args: 0, flags: ["runtime"] }],
+  ["runtimes", { args: 0, flags: [] }],
+]);
+
+/** Unknown options and stray arguments are errors: a mistyped option must not silently run with a default. */
+function checkArgs(cmd: string, positional: string[], flags: Flags): void {
+  const spec = COMMANDS.get(cmd);
+  if (!spec) throw new FitError("invalid", `Unknown command '${cmd}'. Commands: ${[...COMMANDS.keys()].join(", ")}.`);
+  for (const k of Object.keys(flags)) if (!spec.flags.includes(k) && k !== "json" && k !== "help") throw new FitError("invalid", `Unknown option --${k} for ${cmd}. See fitmygpu --help.`);
+  const extra = positional.slice(1 + spec.args);
+  if (extra.length) throw new FitError("invalid", `Unexpected argument${extra.length > 1 ? "s" : ""} ${extra.map((x) => `'${x}'`).join(" ")}: ${cmd} takes ${spec.args ? "one name" : "no arguments"}; options start with --.`);
+}
+
+/** Bounds of numeric options: the core's limits, so a typo is refused here with the option's name. */
+const NUMBERS = new Map<string, { min: number; max: number; whole?: boolean; above?: boolean }>([
+  ["ctx", { min: 1, max: MAX_CTX, whole: true }],
+  ["batch", { min: 1, max: MAX_BATCH, whole: true }],
+  ["gpus", { min: 1, max: MAX_GPUS, whole: true }],
+  // A GPU under 256 MiB, or one 1e-300 GiB large, is a typo; 100,000 GiB is the core's ceiling.
+  ["vram-gib", { min: 0.25, max: 100_000 }],
+  ["gpu-util", { min: 0, max: 1, above: true }],
+  ["speculative-tokens", { min: 0, max: 64, whole: true }],
+  ["params", { min: 1, max: 1e14 }],
+  ["context-window", { min: 1, max: 1e9, whole: true }],
+]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
   if (v === undefined) return undefined;
   const x = Number(v);
   if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x)) throw new FitError("invalid", `--${key} must be a number, got '${String(v)}'.`);
+  const b = NUMBERS.get(key);
+  if (b) {
+    if (b.whole && !Number.isInteger(x)) throw new FitError("invalid", `--${key} must be a whole number, got ${v}.`);
+    if (b.above ? x <= b.min : x < b.min) throw new FitError("invalid", `--${key} must be ${b.above ? "more than" : "at least"} ${b.min}, got ${v}.`);
+    if (x > b.max) throw new FitError("invalid", `--${key} must be at most ${b.max.toLocaleString("en-US")}, got ${v}.`);
+  }
   return x;
 }
 
+/**
+ * A file's text, read in chunks that stop at the cap: --config /dev/zero (or a
+ * multi-GB file) fails after MAX_JSON_CHARS bytes instead of filling memory.
+ */
 function readText(flag: string, file: string): string {
+  const fail = (why: string): never => {
+    throw new FitError("invalid", `Cannot read the --${flag} file '${file}': ${why}.`);
+  };
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(file, "utf8");
+    fd = fs.openSync(file, "r");
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, MAX_JSON_CHARS + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_JSON_CHARS) fail(`it is larger than ${MAX_JSON_CHARS / 2 ** 20} MiB, far beyond any config.json or index`);
+    }
+    return Buffer.concat(chunks).toString("utf8");
   } catch (e) {
-    throw new FitError("invalid", `Cannot read the --${flag} file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    if (e instanceof FitError) throw e;
+    return fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -92,12 +162,7 @@ function modelArg(name: string | undefined, flags: Flags, example: string): stri
   });
 }
 
-function checkFlags(flags: Flags): void {
-  for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new FitError("invalid", `Unknown option --${k}. See fitmygpu --help.`);
-}
-
 function input(model: string | undefined, flags: Flags): EstimateInput {
-  checkFlags(flags);
   return {
     model: modelArg(model, flags, "fitmygpu estimate qwen3-8b --gpu rtx-4090"),
     quant: flags.quant as string | undefined,
@@ -119,7 +184,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd()).join("\n");
 }
 
-const gib = (bytes: number) => `${toGiB(bytes).toFixed(2)} GiB`;
+const gib = (bytes: number) => `${formatFixed(toGiB(bytes), 2)} GiB`;
 
 
 function runEstimate(positional: string[], flags: Flags, out: (s: string) => void): void {
@@ -147,10 +212,11 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
   if (e.vramBytes !== undefined) {
     out("");
     out(`${e.gpu ?? "GPU"}: ${gib(e.vramBytes)} reported, engine budget ${gib(e.budgetBytes!)} → ${statusOf(e)}, headroom ${gib(e.headroomBytes!)}`);
-    out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${e.maxConcurrency!.toFixed(2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
+    out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${formatFixed(e.maxConcurrency!, 2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
     if (e.gpu) {
       const s = speed(inp);
-      out(`decode ≈ ${s.perSequence.toFixed(1)} tok/s per sequence, ${s.aggregate.toFixed(1)} tok/s total; time to first token ≈ ${s.ttftSeconds.toFixed(2)} s`);
+      // The time to first token needs the GPU's BF16 TFLOPS, which the catalog does not have for every GPU.
+      out(`decode ≈ ${formatFixed(s.perSequence, 1)} tok/s per sequence, ${formatFixed(s.aggregate, 1)} tok/s total; time to first token ${Number.isFinite(s.ttftSeconds) ? `≈ ${formatFixed(s.ttftSeconds, 2)} s` : "unknown (no BF16 TFLOPS figure for this GPU)"}`);
     }
   }
   for (const w of e.warnings) out(`warning: ${w}`);
@@ -171,14 +237,31 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void): v
     return;
   }
   // The human table shows the same columns as FIT.COMPARE and the pane.
-  const fixed = (digits: number) => (v: number | string | null) => (v === null ? "—" : typeof v === "number" ? v.toFixed(digits) : v);
+  const fixed = (digits: number) => (v: number | string | null) => (v === null ? "—" : typeof v === "number" ? formatFixed(v, digits) : v);
   const show: Record<ComparisonColumn, (v: number | string | null) => string> = { name: fixed(0), vramGiB: fixed(1), requiredGiB: fixed(2), status: fixed(0), headroomGiB: fixed(2), maxConcurrency: fixed(2), tokensPerSecond: fixed(0) };
   const t = [COMPARISON_COLUMNS.map((c) => c.label), ...comparisonRows(inp).map((r) => COMPARISON_COLUMNS.map((c) => show[c.key](r[c.key])))];
   out(table(t));
 }
 
+/** Text made safe for a terminal: each unprintable character as a \u escape (valid inside JSON strings too); newlines kept only where the output has lines. */
+export function printable(s: string, keepNewlines = false): string {
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return s.replace(UNPRINTABLE, (c) => (keepNewlines && c === "\n" ? c : escape(c)));
+}
+
+/** `fitmygpu models --json | head -1`: when the reader goes away, stop quietly instead of dying with an EPIPE stack trace. */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WritableStream, exit: (code: number) => void): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    exit(0);
+  });
+}
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + "\n"), err: (s: string) => void = (s) => process.stderr.write(s + "\n")): number {
+export function main(argv: string[], rawOut: (s: string) => void = (s) => process.stdout.write(s + "\n"), rawErr: (s: string) => void = (s) => process.stderr.write(s + "\n")): number {
+  // Everything printed passes here, so no command echoes a control character raw; an error stays one line.
+  const out = (s: string) => rawOut(printable(s, true));
+  const err = (s: string) => rawErr(printable(s));
   try {
     const { positional, flags } = parse(argv);
     const cmd = positional[0];
@@ -186,6 +269,7 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
       out(HELP);
       return 0;
     }
+    checkArgs(cmd, positional, flags);
     const c = catalog();
     const filter = (positional[1] ?? "").toLowerCase();
     switch (cmd) {
@@ -196,7 +280,6 @@ export function main(argv: string[], out: (s: string) => void = (s) => process.s
         runFit(positional, flags, out);
         return 0;
       case "model": {
-        checkFlags(flags);
         const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b");
         const m = typeof arg === "string" ? findModel(arg) : arg;
         const j = modelSpecJson(m);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Entry point of dist/cli.js.
-import { main } from "./cli";
+import { exitQuietlyOnClosedPipe, main } from "./cli";
 
+exitQuietlyOnClosedPipe(process.stdout, (code) => process.exit(code));
 process.exitCode = main(process.argv.slice(2));

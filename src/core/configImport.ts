@@ -11,6 +11,7 @@ import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
 import type { TextFields } from "./configSchema";
 import { fail } from "./errors";
 import { ignoreMatcher } from "./modulePattern";
+import { hasUnprintable } from "./names";
 import type { CheckpointDtype } from "./quant";
 import { paramCounts } from "./weights";
 
@@ -227,7 +228,7 @@ export function slugId(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^[^a-z0-9]+|-+$/g, "");
 }
 
-const nameSchema = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters");
+const nameSchema = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters").refine((s) => !hasUnprintable(s), "must not contain control characters");
 
 function optionalName(value: unknown, what: string): string | undefined {
   if (value === undefined || value === null) return undefined;

@@ -10,6 +10,7 @@ import { setCustomEntries, type CustomEntries, type ModelEntry } from "./catalog
 import { gpuRecordSchema, type GpuRecord } from "./catalogSchema";
 import { importModel, safeJsonObject, safetensorsTotalSize, slugId, type ConfigImportInput } from "./configImport";
 import { fail, isFitError } from "./errors";
+import { hasUnprintable } from "./names";
 import { GiB } from "./units";
 
 export const CUSTOM_STORE_VERSION = 1;
@@ -18,7 +19,7 @@ export const MAX_STORE_CHARS = 1_000_000;
 export const MAX_CUSTOM_MODELS = 100;
 export const MAX_CUSTOM_GPUS = 100;
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine((s) => !hasUnprintable(s), "must not contain control characters");
 
 /** A custom model as stored: the import inputs, with config.json parsed and the index reduced to its total_size. */
 export const customModelInputSchema = z

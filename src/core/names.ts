@@ -2,6 +2,16 @@
 // case-insensitive; unknown names get the closest matches in the error.
 import { fail } from "./errors";
 
+/**
+ * Characters no name may hold and no output may echo raw: C0/C1 controls, DEL,
+ * line separators and bidi overrides, which could move a terminal's cursor,
+ * recolour it or reorder what a reader sees.
+ */
+export const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** True when `s` holds a character of UNPRINTABLE. */
+export const hasUnprintable = (s: string): boolean => s.search(UNPRINTABLE) >= 0;
+
 /** Folds a name for lookup: lower case, unified separators. */
 export function normalizeName(s: string): string {
   return s.trim().toLowerCase().replace(/[\s_]+/g, "-");
