@@ -47,7 +47,7 @@ function optionalNumber(el: HTMLInputElement): number | undefined {
 
 /** The custom models and GPUs panel; `initial` is what the workbook already holds. */
 export function customView(settings: SettingsLike | null, initial: CustomInputs, onChange: () => void, recalc: () => Promise<void>): CustomView {
-  let current: CustomInputs = { models: [...initial.models], gpus: [...initial.gpus] };
+  let current: CustomInputs = { models: [...initial.models], gpus: [...initial.gpus], unloaded: [...(initial.unloaded ?? [])] };
   const status = h("p", { role: "status", "aria-live": "polite", "data-testid": "custom-status" });
   const list = h("ul", { class: "notes", "data-testid": "custom-list" });
 
@@ -72,10 +72,21 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
 
   const renderList = () => {
     const items = [
-      ...current.models.map((m, i) => ({ label: `Model: ${m.name ?? m.id ?? String(m.config.model_type)}`, remove: () => ({ ...current, models: current.models.filter((_, j) => j !== i) }) })),
-      ...current.gpus.map((g, i) => ({ label: `GPU: ${g.name} (${g.memoryGiB} GiB)`, remove: () => ({ ...current, gpus: current.gpus.filter((_, j) => j !== i) }) })),
+      ...current.models.map((m, i) => ({ label: `Model: ${m.name ?? m.id ?? String(m.config.model_type)}`, reason: undefined as string | undefined, remove: () => ({ ...current, models: current.models.filter((_, j) => j !== i) }) })),
+      ...current.gpus.map((g, i) => ({ label: `GPU: ${g.name} (${g.memoryGiB} GiB)`, reason: undefined as string | undefined, remove: () => ({ ...current, gpus: current.gpus.filter((_, j) => j !== i) }) })),
+      // Stored entries that did not load stay in the workbook (a save writes them back) until removed here.
+      ...(current.unloaded ?? []).map((u, i) => ({ label: u.label, reason: u.reason, remove: () => ({ ...current, unloaded: (current.unloaded ?? []).filter((_, j) => j !== i) }) })),
     ];
-    replace(list, ...(items.length ? items.map((it) => h("li", {}, it.label, " ", h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"))) : [h("li", {}, "No custom models or GPUs yet.")]));
+    const row = (it: (typeof items)[number]) =>
+      h(
+        "li",
+        it.reason ? { "data-testid": "custom-unloaded" } : {},
+        it.label,
+        it.reason ? h("span", { class: "error" }, ` — not loaded: ${it.reason}`) : null,
+        " ",
+        h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"),
+      );
+    replace(list, ...(items.length ? items.map(row) : [h("li", {}, "No custom models or GPUs yet.")]));
   };
 
   // --- Add model
