@@ -127,6 +127,34 @@ describe("control characters in echoed input are escaped", () => {
   });
 });
 
+describe("hostile configs through --config exit 2 at once, never 1 or a hang", () => {
+  const withConfig = (config: Record<string, any>, args: string[], message: RegExp) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fitmygpu-hostile-"));
+    const file = path.join(dir, "config.json");
+    fs.writeFileSync(file, JSON.stringify(config));
+    try {
+      const t0 = Date.now();
+      refused(["model", "--config", file, ...args], message);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const copy = (id: string) => JSON.parse(JSON.stringify(findModel(id).record.config));
+
+  test.each(["constructor", "__proto__", "toString"])("text_config.model_type %s", (type) => {
+    const c = copy("qwen3.5-9b");
+    c.text_config.model_type = type;
+    withConfig(c, [], new RegExp(`Unsupported text_config.model_type '${type}'`));
+  });
+
+  test("ReDoS patterns in quantization_config.ignore, with a lookahead refused by name", () => {
+    const c = copy("kimi-k2.5");
+    for (const q of [c.quantization_config, c.text_config.quantization_config]) q.ignore.push("re:(.|.)*Z", "re:" + ".*".repeat(20) + "Z", "re:(?!x)y");
+    withConfig(c, [], /lookaround assertion/);
+  });
+});
+
 describe("--config and --index are read only up to the cap", () => {
   test("/dev/zero stops at the cap, fast", () => {
     const t0 = Date.now();

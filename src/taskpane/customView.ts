@@ -127,8 +127,8 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
       );
       save.disabled = false;
     } catch (e) {
-      if (!isFitError(e)) throw e;
-      replace(previewEl, h("p", { class: "error", role: "alert" }, e.message));
+      // Whatever a pasted config does, the pane says so and carries on.
+      replace(previewEl, h("p", { class: "error", role: "alert" }, isFitError(e) ? e.message : `Internal error: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
   for (const el of [config, name, stated]) el.addEventListener("input", preview);
