@@ -244,7 +244,7 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void): v
 }
 
 /** Text made safe for a terminal: each unprintable character as a \u escape (valid inside JSON strings too); newlines kept only where the output has lines. */
-export function printable(s: string, keepNewlines = false): string {
+function printable(s: string, keepNewlines = false): string {
   const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
   return s.replace(UNPRINTABLE, (c) => (keepNewlines && c === "\n" ? c : escape(c)));
 }

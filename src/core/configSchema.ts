@@ -13,11 +13,11 @@ import { z } from "zod";
 import { fail } from "./errors";
 
 /** Transformer blocks a config may declare (the largest real models have about 130). */
-export const MAX_LAYERS = 1_000;
+const MAX_LAYERS = 1_000;
 /** Multi-token-prediction / draft layers (real checkpoints ship 1 to 3). */
-export const MAX_MTP_LAYERS = 16;
+const MAX_MTP_LAYERS = 16;
 /** Blocks of one MTP step's pattern (Nemotron 3 Super's is "*E"). */
-export const MAX_MTP_PATTERN = 64;
+const MAX_MTP_PATTERN = 64;
 const MAX_HIDDEN = 131_072;
 const MAX_HEADS = 16_384;
 const MAX_HEAD_DIM = 16_384;
@@ -27,7 +27,7 @@ const MAX_VOCAB = 4_000_000;
 const MAX_POSITIONS = 1_000_000_000;
 const MAX_CONV_KERNEL = 64;
 /** Entries of a quantization_config.ignore list (real lists name a few hundred modules at most). */
-export const MAX_IGNORE_ENTRIES = 10_000;
+const MAX_IGNORE_ENTRIES = 10_000;
 const MAX_IGNORE_CHARS = 1_000;
 
 const fmt = (n: number) => n.toLocaleString("en-US");
@@ -221,7 +221,7 @@ const plainSchema = z.looseObject({ ...TEXT, ...TOP });
 /** A multimodal wrapper: the text model in text_config. */
 const wrapperSchema = z.looseObject({ ...TOP, text_config: z.looseObject(TEXT, expected("an object")) });
 
-/** The text model's required fields, as validated. */
+/** The text model's required fields, as checkConfig guarantees them. */
 export type TextFields = { [K in keyof typeof REQUIRED]: number };
 
 /** A value as an error message shows it: JSON, cut short (control characters come out escaped). */
@@ -233,9 +233,8 @@ function preview(v: unknown): string {
 /**
  * Validates every field of a config.json the estimator reads; throws a FitError
  * naming the first bad field with its path (e.g. text_config.num_experts).
- * Returns the text model's required fields.
  */
-export function checkConfig(config: Record<string, unknown>): TextFields {
+export function checkConfig(config: Record<string, unknown>): void {
   const wrapped = config.text_config !== undefined;
   const r = (wrapped ? wrapperSchema : plainSchema).safeParse(config);
   if (!r.success) {
@@ -246,8 +245,6 @@ export function checkConfig(config: Record<string, unknown>): TextFields {
     if (issue.message === "missing") fail("invalid", `config.json is missing ${path.join(".")}.`);
     fail("invalid", `config.json has an invalid ${path.join(".")} (${preview(value)}): ${issue.message}.`);
   }
-  const textPart = (wrapped ? (config.text_config as Record<string, unknown>) : config) as TextFields;
-  const prefix = wrapped ? "text_config." : "";
-  if (textPart.num_key_value_heads > textPart.num_attention_heads) fail("invalid", `config.json: ${prefix}num_key_value_heads (${textPart.num_key_value_heads}) exceeds num_attention_heads (${textPart.num_attention_heads}).`);
-  return { hidden_size: textPart.hidden_size, num_hidden_layers: textPart.num_hidden_layers, num_attention_heads: textPart.num_attention_heads, num_key_value_heads: textPart.num_key_value_heads, vocab_size: textPart.vocab_size };
+  const text = (wrapped ? config.text_config : config) as TextFields;
+  if (text.num_key_value_heads > text.num_attention_heads) fail("invalid", `config.json: ${wrapped ? "text_config." : ""}num_key_value_heads (${text.num_key_value_heads}) exceeds num_attention_heads (${text.num_attention_heads}).`);
 }
