@@ -75,6 +75,11 @@ describe("suggestions", () => {
     }
   });
 
+  test("a long cell that folds to a known name still finds it (the length check counts what folding keeps)", () => {
+    expect(findModel(" ".repeat(20_000) + "Qwen3-8B" + "\u3000".repeat(10_000)).record.id).toBe("qwen3-8b");
+    expect(findModel("qwen3" + "_ \t".repeat(10_000) + "8b").record.id).toBe("qwen3-8b");
+  });
+
   test("an unknown name is echoed at most 80 characters long, with its length", () => {
     expect(() => findModel("q".repeat(32_767))).toThrow(/^Unknown model 'q{79}…' \(32,767 characters\)\.( Did you mean .*)?$/);
     expect(() => findModel("qwen-unknown")).toThrow(/^Unknown model 'qwen-unknown'\. Did you mean/);

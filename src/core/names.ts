@@ -52,8 +52,27 @@ const MAX_ECHOED_CHARS = 80;
 
 const squash = (s: string) => s.replace(/[^a-z0-9]/g, "");
 
-/** Per index: its ids folded once, and the suggestions already computed by query. */
-const suggestionState = new WeakMap<NameIndex<unknown>, { ids: Array<{ id: string; folded: string }>; cache: Map<string, string[]> }>();
+/** Per index, computed once: its ids folded, its longest name, and the suggestions already made by query. */
+const indexState = new WeakMap<NameIndex<unknown>, { ids: Array<{ id: string; folded: string }>; longest: number; cache: Map<string, string[]> }>();
+
+function stateOf<T>(index: NameIndex<T>) {
+  let state = indexState.get(index);
+  if (!state) {
+    state = { ids: index.ids.map((id) => ({ id, folded: squash(normalizeName(id)) })), longest: Math.max(0, ...[...index.map.keys()].map((k) => k.length)), cache: new Map() };
+    indexState.set(index, state);
+  }
+  return state;
+}
+
+/** The characters normalizeName turns into separators (JavaScript's \s, and "_"). */
+const isSeparator = (c: number) => c === 95 || (c >= 9 && c <= 13) || c === 32 || c === 160 || c === 5760 || (c >= 8192 && c <= 8202) || c === 8232 || c === 8233 || c === 8239 || c === 8287 || c === 12288 || c === 65279;
+
+/** True when folding `s` gives more than `max` characters (each non-separator character keeps at least one), found without folding all of a 32,767-character cell. */
+function foldsLongerThan(s: string, max: number): boolean {
+  let kept = 0;
+  for (let i = 0; i < s.length; i++) if (!isSeparator(s.charCodeAt(i)) && ++kept > max) return true;
+  return false;
+}
 
 /**
  * Levenshtein distance from `pattern` (at most 32 characters, one machine word)
@@ -102,11 +121,7 @@ export function distanceFrom(pattern: string): (text: string) => number {
  * once per index, so 10,000 cells of one long unknown name cost one search.
  */
 export function suggest<T>(index: NameIndex<T>, query: string, n = 3): string[] {
-  let state = suggestionState.get(index);
-  if (!state) {
-    state = { ids: index.ids.map((id) => ({ id, folded: squash(normalizeName(id)) })), cache: new Map() };
-    suggestionState.set(index, state);
-  }
+  const state = stateOf(index);
   // Cut before folding, so a 32,767-character cell costs no more than a short one.
   const qs = squash(normalizeName(query.slice(0, 4 * MAX_SUGGEST_CHARS))).slice(0, MAX_SUGGEST_CHARS);
   const key = `${n}:${qs}`;
@@ -132,7 +147,7 @@ export function quoteName(s: string): string {
 /** Looks a name up, or throws a not-found FitError with suggestions. */
 export function resolve<T>(index: NameIndex<T>, query: unknown): T {
   if (typeof query !== "string" || !query.trim()) fail("invalid", `A ${index.kind} name is required.`);
-  const hit = index.map.get(normalizeName(query));
+  const hit = foldsLongerThan(query, stateOf(index).longest) ? undefined : index.map.get(normalizeName(query));
   if (hit !== undefined) return hit;
   const close = suggest(index, query);
   const hint = close.length === 1 ? ` Did you mean '${close[0]}'?` : close.length ? ` Did you mean ${close.map((c) => `'${c}'`).join(", ")}?` : "";
