@@ -60,7 +60,9 @@ function rebuild(spec: Spec): { config: Record<string, unknown>; index?: string 
   for (const [field, value] of Object.entries(spec)) {
     if (NOT_CONFIG.has(field) || value === null) continue;
     const key = keyOf(spec, field, textPrefix);
-    if (key) put(config, key, value);
+    // Records summarise a long per-layer list ("62 x 1 (all full attention)"); config.json holds the list.
+    const summary = typeof value === "string" ? /^(\d+) x (\d+) \(/.exec(value) : null;
+    if (key) put(config, key, summary ? Array.from({ length: Number(summary[1]) }, () => Number(summary[2])) : value);
   }
   if (spec.moe_layer_layout !== null && spec.raw.moe_layer_layout) put(config, spec.raw.moe_layer_layout, spec.moe_layer_layout);
   if (spec.raw.layer_types && typeof spec.layer_types_summary === "string") put(config, spec.raw.layer_types, layerTypes(spec.layer_types_summary, spec.num_hidden_layers as number));
@@ -258,10 +260,10 @@ describe("bad config.json input is a clear FitError", () => {
     ["num_hidden_layers", -4, /num_hidden_layers.*at least 1/],
     ["num_hidden_layers", 0, /num_hidden_layers.*at least 1/],
     ["num_attention_heads", 1e12, /num_attention_heads.*at most/],
-    ["num_hidden_layers", 36.5, /num_hidden_layers.*not a whole number/],
+    ["num_hidden_layers", 36.5, /num_hidden_layers.*must be a whole number/],
     ["hidden_size", 4, /hidden_size.*at least 8/],
     ["hidden_size", 10_000_000, /hidden_size.*at most/],
-    ["hidden_size", "4096", /hidden_size.*not a number/],
+    ["hidden_size", "4096", /hidden_size \("4096"\): must be a whole number/],
     ["vocab_size", Number.NaN, /vocab_size/],
     ["num_key_value_heads", 64, /num_key_value_heads \(64\) exceeds num_attention_heads/],
   ])("absurd %s = %p", (field, value, message) => {

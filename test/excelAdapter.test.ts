@@ -135,6 +135,18 @@ describe("selection target", () => {
     expect(state.log).toEqual(["sync"]);
   });
 
+  test.each([
+    ["GPU grid", () => gridPlan()],
+    ["planning sheet", () => planningSheetPlan([MODEL], ["rtx 4090"])],
+    ["spec table", () => modelSpecTablePlan([MODEL])],
+  ])("%s at a selection leaves the sheet's column widths alone and says so", async (_what, plan) => {
+    const { excel, sheet } = createFakeExcel({ activeCell: "B3" });
+    const r = await applyPlan(excel, plan(), { kind: "selection" });
+    expect(sheet("Sheet1").columnWidths.size).toBe(0);
+    expect(sheet("Sheet1").autofit).toEqual([]);
+    expect(r.notes.join(" ")).toMatch(/Column widths were left as they are/);
+  });
+
   test("planning sheet at a selection keeps helper columns visible and says so", async () => {
     const { excel, sheet } = createFakeExcel({ activeCell: "B2" });
     const r = await applyPlan(excel, planningSheetPlan([MODEL], ["rtx 4090"]), { kind: "selection" });

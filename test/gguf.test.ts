@@ -4,7 +4,7 @@
 // them. Files are written by the tests (test/support/ggufWriter.ts) for tiny
 // models of several architectures and quant mixes, split and truncated.
 import { importModel } from "../src/core/configImport";
-import { buildCustomEntries, customModelInput, parseCustom, serializeCustom } from "../src/core/customStore";
+import { customModelInput, readCustom, serializeCustom } from "../src/core/customStore";
 import { FitError } from "../src/core/errors";
 import { estimate } from "../src/core/estimate";
 import { bytesSource, readGgufHeader, type ByteSource } from "../src/core/gguf";
@@ -270,8 +270,8 @@ describe("GGUF models in the workbook store and the engines", () => {
     const stored = customModelInput(input);
     expect(stored.gguf!.totalBytes).toBe(tinyQwen3Moe().tensorBytes);
     const text = serializeCustom({ models: [stored], gpus: [] });
-    const back = parseCustom(text);
-    const entries = buildCustomEntries(back);
+    const { entries, inputs } = readCustom(text);
+    expect(inputs.unloaded ?? []).toEqual([]);
     expect(entries.models[0].fileWeights).toEqual(stored.gguf);
     expect(entries.models[0].record.name).toBe("Tiny-MoE-IQ2");
   });

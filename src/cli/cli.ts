@@ -1,16 +1,17 @@
 // fitmygpu: the command-line face of the estimator. Human output is an aligned
 // table with units; --json is a stable machine contract. Bad input: exit 2.
 import * as fs from "fs";
-import { importModel } from "../core/configImport";
+import { importModel, MAX_JSON_CHARS } from "../core/configImport";
 import { MODEL_FIELDS, modelSpecJson, type FieldFormat } from "../core/spec";
 import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
 import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
 import { commandInput } from "../core/serveCommand";
 import { FitError, isFitError } from "../core/errors";
-import { compareGpus, estimate, explain, setupNotes, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
+import { compareGpus, estimate, explain, MAX_BATCH, MAX_CTX, MAX_GPUS, setupNotes, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
 import { describeMixer } from "../core/layerKinds";
 import { comparePlans, noGpuServes, plan, type Plan } from "../core/capacityPlan";
-import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+import { UNPRINTABLE } from "../core/names";
+import { formatBytes, formatCount, formatFixed, formatParams, toGiB } from "../core/units";
 import type { Hub } from "../core/hub";
 import { hasModelSource, hubFromEnv, resolveModelSource, type SourceFlags } from "./modelSources";
 
@@ -71,21 +72,29 @@ type Flags = Record<string, string | boolean | string[]>;
 /** Flags that may be given more than once (the parts of a split GGUF). */
 const REPEATABLE = new Set(["gguf"]);
 
+const SWITCHES = ["json", "explain", "help", "compare"];
+
 function parse(argv: string[]): { positional: string[]; flags: Flags } {
   const positional: string[] = [];
-  const flags: Flags = {};
+  // No prototype: "--__proto__ x" or "--constructor" must be an unknown option, not Object.prototype's.
+  const flags: Flags = Object.create(null);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a.startsWith("--")) {
-      const [k, inline] = a.slice(2).split("=", 2);
-      if (["json", "explain", "help", "compare"].includes(k)) flags[k] = true;
-      else {
-        const v = inline ?? argv[++i];
-        if (v === undefined) throw new FitError("invalid", `--${k} needs a value.`);
+      const eq = a.indexOf("=");
+      const k = a.slice(2, eq < 0 ? undefined : eq);
+      if (k in flags && !REPEATABLE.has(k)) throw new FitError("invalid", `--${k} is given twice.`);
+      if (SWITCHES.includes(k)) {
+        if (eq >= 0) throw new FitError("invalid", `--${k} takes no value (got '${a}'); leave it out for the default.`);
+        flags[k] = true;
+      } else {
+        const v = eq >= 0 ? a.slice(eq + 1) : argv[++i];
+        if (v === undefined) throw new FitError("invalid", [...COMMANDS.values()].some((c) => c.flags.includes(k)) ? `--${k} needs a value.` : `Unknown option --${k}. See fitmygpu --help.`);
         if (REPEATABLE.has(k)) flags[k] = [...((flags[k] as string[] | undefined) ?? []), v];
         else flags[k] = v;
       }
-    } else positional.push(a);
+    } else if (a.length > 1 && a.startsWith("-")) throw new FitError("invalid", `Unknown option '${a}': options start with -- (e.g. --ctx 8192).`);
+    else positional.push(a);
   }
   return { positional, flags };
 }
@@ -93,23 +102,97 @@ function parse(argv: string[]): { positional: string[]; flags: Flags } {
 const MODEL_FLAGS = ["config", "index", "name", "params", "context-window"];
 /** Model sources resolved (fetched or read) before the command runs: see modelSources.ts. */
 const SOURCE_FLAGS = ["hf", "hf-file", "gguf"];
+const SETUP_FLAGS = ["quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "ngl", "cpu-moe", "ram-gib", "cpu-bandwidth-gbs", "explain", ...MODEL_FLAGS, ...SOURCE_FLAGS];
 /** The workload and price options of `plan`. */
 const PLAN_FLAGS = ["users", "requests-per-minute", "prompt-tokens", "output-tokens", "tokens-per-second-per-user", "ttft-seconds", "price-per-gpu-hour", "hours-per-month", "compare"];
-const KNOWN = new Set([...SOURCE_FLAGS, ...PLAN_FLAGS, "quant", "ctx", "batch", "runtime", "kv-dtype", "gpu", "vram-gib", "gpus", "gpu-util", "engine-version", "speculative-tokens", "engine-args", "command", "ngl", "cpu-moe", "ram-gib", "cpu-bandwidth-gbs", "json", "explain", "help", ...MODEL_FLAGS]);
+
+/** What each command accepts: how many arguments after its name, and which options (--json and --help go everywhere). */
+const COMMANDS = new Map<string, { args: number; flags: string[] }>([
+  ["estimate", { args: 1, flags: SETUP_FLAGS }],
+  ["fit", { args: 1, flags: SETUP_FLAGS }],
+  ["plan", { args: 1, flags: [...SETUP_FLAGS.filter((k) => k !== "explain"), ...PLAN_FLAGS] }],
+  ["model", { args: 1, flags: [...MODEL_FLAGS, ...SOURCE_FLAGS] }],
+  ["models", { args: 1, flags: [] }],
+  ["gpus", { args: 1, flags: [] }],
+  ["quants", { args: 0, flags: ["runtime"] }],
+  ["runtimes", { args: 0, flags: [] }],
+]);
+
+/** Unknown options and stray arguments are errors: a mistyped option must not silently run with a default. */
+function checkArgs(cmd: string, positional: string[], flags: Flags): void {
+  const spec = COMMANDS.get(cmd);
+  if (!spec) throw new FitError("invalid", `Unknown command '${cmd}'. Commands: ${[...COMMANDS.keys()].join(", ")}.`);
+  for (const k of Object.keys(flags)) if (!spec.flags.includes(k) && k !== "json" && k !== "help") throw new FitError("invalid", `Unknown option --${k} for ${cmd}. See fitmygpu --help.`);
+  const extra = positional.slice(1 + spec.args);
+  if (extra.length) throw new FitError("invalid", `Unexpected argument${extra.length > 1 ? "s" : ""} ${extra.map((x) => `'${x}'`).join(" ")}: ${cmd} takes ${spec.args ? "one name" : "no arguments"}; options start with --.`);
+}
+
+/** Bounds of numeric options: the core's limits, so a typo is refused here with the option's name. */
+const NUMBERS = new Map<string, { min: number; max: number; whole?: boolean; above?: boolean }>([
+  ["ctx", { min: 1, max: MAX_CTX, whole: true }],
+  ["batch", { min: 1, max: MAX_BATCH, whole: true }],
+  ["gpus", { min: 1, max: MAX_GPUS, whole: true }],
+  // A GPU under 256 MiB, or one 1e-300 GiB large, is a typo; 100,000 GiB is the core's ceiling.
+  ["vram-gib", { min: 0.25, max: 100_000 }],
+  ["gpu-util", { min: 0, max: 1, above: true }],
+  ["speculative-tokens", { min: 0, max: 64, whole: true }],
+  ["params", { min: 1, max: 1e14 }],
+  ["context-window", { min: 1, max: 1e9, whole: true }],
+  ["ngl", { min: 0, max: 1_000_000, whole: true }],
+  ["cpu-moe", { min: 0, max: 1_000_000, whole: true }],
+  ["ram-gib", { min: 0.25, max: 100_000 }],
+  ["cpu-bandwidth-gbs", { min: 1, max: 100_000 }],
+  ["users", { min: 1, max: 10_000_000, whole: true }],
+  ["requests-per-minute", { min: 0, max: 1e9, above: true }],
+  ["prompt-tokens", { min: 1, max: MAX_CTX, whole: true }],
+  ["output-tokens", { min: 1, max: MAX_CTX, whole: true }],
+  ["tokens-per-second-per-user", { min: 0, max: 1e6, above: true }],
+  ["ttft-seconds", { min: 0, max: 1e6, above: true }],
+  ["price-per-gpu-hour", { min: 0, max: 100_000 }],
+  ["hours-per-month", { min: 0, max: 744, above: true }],
+]);
 
 function number(flags: Flags, key: string): number | undefined {
   const v = flags[key];
   if (v === undefined) return undefined;
   const x = Number(v);
   if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(x)) throw new FitError("invalid", `--${key} must be a number, got '${String(v)}'.`);
+  const b = NUMBERS.get(key);
+  if (b) {
+    if (b.whole && !Number.isInteger(x)) throw new FitError("invalid", `--${key} must be a whole number, got ${v}.`);
+    if (b.above ? x <= b.min : x < b.min) throw new FitError("invalid", `--${key} must be ${b.above ? "more than" : "at least"} ${b.min}, got ${v}.`);
+    if (x > b.max) throw new FitError("invalid", `--${key} must be at most ${b.max.toLocaleString("en-US")}, got ${v}.`);
+  }
   return x;
 }
 
+/**
+ * A file's text, read in chunks that stop at the cap: --config /dev/zero (or a
+ * multi-GB file) fails after MAX_JSON_CHARS bytes instead of filling memory.
+ */
 function readText(flag: string, file: string): string {
+  const fail = (why: string): never => {
+    throw new FitError("invalid", `Cannot read the --${flag} file '${file}': ${why}.`);
+  };
+  let fd: number | undefined;
   try {
-    return fs.readFileSync(file, "utf8");
+    fd = fs.openSync(file, "r");
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, MAX_JSON_CHARS + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_JSON_CHARS) fail(`it is larger than ${MAX_JSON_CHARS / 2 ** 20} MiB, far beyond any config.json or index`);
+    }
+    return Buffer.concat(chunks).toString("utf8");
   } catch (e) {
-    throw new FitError("invalid", `Cannot read the --${flag} file '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    if (e instanceof FitError) throw e;
+    return fail((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
@@ -154,12 +237,7 @@ function modelArg(name: string | undefined, flags: Flags, example: string, resol
   });
 }
 
-function checkFlags(flags: Flags): void {
-  for (const k of Object.keys(flags)) if (!KNOWN.has(k)) throw new FitError("invalid", `Unknown option --${k}. See fitmygpu --help.`);
-}
-
 function input(model: string | undefined, flags: Flags, resolved?: ModelEntry): EstimateInput {
-  checkFlags(flags);
   const explicit = {
     quant: flags.quant as string | undefined,
     ctx: number(flags, "ctx"),
@@ -198,7 +276,7 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ").trimEnd()).join("\n");
 }
 
-const gib = (bytes: number) => `${toGiB(bytes).toFixed(2)} GiB`;
+const gib = (bytes: number) => `${formatFixed(toGiB(bytes), 2)} GiB`;
 
 /** Terminal width for wrapped output (80 when not a terminal). */
 const WIDTH = Math.max(60, Math.min(120, process.stdout.columns ?? 80));
@@ -284,12 +362,13 @@ function runEstimate(positional: string[], flags: Flags, out: (s: string) => voi
   if (e.vramBytes !== undefined) {
     out("");
     out(`${e.gpu ?? "GPU"}: ${gib(e.vramBytes)} reported, engine budget ${gib(e.budgetBytes!)} → ${statusOf(e)}, headroom ${gib(e.headroomBytes!)}`);
-    out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${e.maxConcurrency!.toFixed(2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
+    out(`KV capacity ${formatCount(e.kvCapacityTokens!)} tokens · max concurrency at ${formatCount(e.ctx)} tokens ${formatFixed(e.maxConcurrency!, 2)}x · max context at batch ${e.batch}: ${formatCount(e.maxContext!)}`);
     if (e.gpuLayers !== undefined) out(`layers on the GPU: ${e.gpuLayers} of ${e.gpuLayers + e.cpuLayers!} (${e.processorSplit})${e.maxGpuLayers !== undefined ? ` · most that fit: ${e.maxGpuLayers}` : ""}`);
     else if (e.offloaded) out(`processor split: ${e.processorSplit} (weights in system RAM are read over the PCIe link every step)`);
     if (e.decodeTokensPerSecond !== undefined) {
-      const ttft = e.ttftSeconds !== undefined && Number.isFinite(e.ttftSeconds) ? `${e.ttftSeconds.toFixed(2)} s (prefill ≈ ${e.prefillTokensPerSecond!.toFixed(0)} tok/s)` : "unknown (no compute figure for this GPU)";
-      out(`decode ≈ ${e.decodeTokensPerSecond.toFixed(1)} tok/s per sequence, ${e.decodeTokensPerSecondTotal!.toFixed(1)} tok/s total; time to first token ≈ ${ttft}`);
+      // The time to first token needs the GPU's BF16 TFLOPS, which the catalog does not have for every GPU.
+      const ttft = e.ttftSeconds !== undefined && Number.isFinite(e.ttftSeconds) ? `≈ ${formatFixed(e.ttftSeconds, 2)} s (prefill ≈ ${formatFixed(e.prefillTokensPerSecond!, 0)} tok/s)` : "unknown (no BF16 TFLOPS figure for this GPU)";
+      out(`decode ≈ ${formatFixed(e.decodeTokensPerSecond, 1)} tok/s per sequence, ${formatFixed(e.decodeTokensPerSecondTotal!, 1)} tok/s total; time to first token ${ttft}`);
     }
   }
   if (e.ramBytes !== undefined) out(`system RAM: ${gib(e.hostBytes)} of ${gib(e.ramBytes)} given${e.fitsRam ? "" : " — not enough"}`);
@@ -312,14 +391,12 @@ function runFit(positional: string[], flags: Flags, out: (s: string) => void, re
     return;
   }
   // The human table shows the same columns as FIT.COMPARE and the pane.
-  const fixed = (digits: number) => (v: number | string | null) => (v === null ? "—" : typeof v === "number" ? v.toFixed(digits) : v);
+  const fixed = (digits: number) => (v: number | string | null) => (v === null ? "—" : typeof v === "number" ? formatFixed(v, digits) : v);
   const show: Record<ComparisonColumn, (v: number | string | null) => string> = { name: fixed(0), vramGiB: fixed(1), requiredGiB: fixed(2), status: fixed(0), headroomGiB: fixed(2), maxConcurrency: fixed(2), tokensPerSecond: fixed(0) };
   const t = [COMPARISON_COLUMNS.map((c) => c.label), ...comparisonRows(inp).map((r) => COMPARISON_COLUMNS.map((c) => show[c.key](r[c.key])))];
   out(table(t));
 }
 
-const stdout = (s: string) => process.stdout.write(s + "\n");
-const stderr = (s: string) => process.stderr.write(s + "\n");
 
 /** The `plan --json` keys, in order: the deployment, the load per replica, the price and the costs. */
 export const PLAN_KEYS = ["gpusPerReplica", "replicas", "totalGpus", "concurrencyPerReplica", "throughputTokensPerSecond", "decodeTokensPerSecondPerUser", "ttftSeconds", "limitedBy", "pricePerGpuHour", "costPerHour", "costPerMonth", "costPerMillionOutputTokens"] as const;
@@ -404,12 +481,12 @@ export async function run(argv: string[], out: (s: string) => void = stdout, err
     const { positional, flags } = parse(argv);
     const sources = sourceFlags(flags);
     if (MODEL_COMMANDS.has(positional[0]) && hasModelSource(sources) && !flags.help) {
-      checkFlags(flags);
+      checkArgs(positional[0], positional, flags);
       checkSourceArgs(positional[1], flags);
       resolved = await resolveModelSource(sources, hub);
     }
   } catch (e) {
-    return report(e, err);
+    return report(e, (s) => err(printable(s)));
   }
   return main(argv, out, err, resolved);
 }
@@ -420,8 +497,28 @@ export function estimateInputOf(argv: string[]): EstimateInput {
   return input(positional[1], flags);
 }
 
+/** Text made safe for a terminal: each unprintable character as a \u escape (valid inside JSON strings too); newlines kept only where the output has lines. */
+function printable(s: string, keepNewlines = false): string {
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return s.replace(UNPRINTABLE, (c) => (keepNewlines && c === "\n" ? c : escape(c)));
+}
+
+/** `fitmygpu models --json | head -1`: when the reader goes away, stop quietly instead of dying with an EPIPE stack trace. */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WritableStream, exit: (code: number) => void): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    exit(0);
+  });
+}
+
+const stdout = (s: string) => process.stdout.write(s + "\n");
+const stderr = (s: string) => process.stderr.write(s + "\n");
+
 /** Runs the CLI with `argv` (without node and script); returns the exit code. A model from --hf/--gguf comes resolved (see run). */
-export function main(argv: string[], out: (s: string) => void = stdout, err: (s: string) => void = stderr, resolved?: ModelEntry): number {
+export function main(argv: string[], rawOut: (s: string) => void = stdout, rawErr: (s: string) => void = stderr, resolved?: ModelEntry): number {
+  // Everything printed passes here, so no command echoes a control character raw; an error stays one line.
+  const out = (s: string) => rawOut(printable(s, true));
+  const err = (s: string) => rawErr(printable(s));
   try {
     const { positional, flags } = parse(argv);
     const cmd = positional[0];
@@ -429,6 +526,7 @@ export function main(argv: string[], out: (s: string) => void = stdout, err: (s:
       out(HELP);
       return 0;
     }
+    checkArgs(cmd, positional, flags);
     const c = catalog();
     const filter = (positional[1] ?? "").toLowerCase();
     switch (cmd) {
@@ -442,7 +540,6 @@ export function main(argv: string[], out: (s: string) => void = stdout, err: (s:
         runPlan(positional, flags, out, resolved);
         return 0;
       case "model": {
-        checkFlags(flags);
         const arg = modelArg(positional[1], flags, "fitmygpu model qwen3-8b", resolved);
         const m = typeof arg === "string" ? findModel(arg) : arg;
         if (flags.json) {

@@ -1,6 +1,7 @@
 // Turns a Hugging Face config.json into a layer-by-layer architecture. The
 // catalog and user-imported configs go through the same path. An unknown
 // model_type or a missing field is an error, never a dense-model guess.
+import { checkConfig } from "./configSchema";
 import { fail } from "./errors";
 import type { AttentionShape, Mixer } from "./layerKinds";
 import { visionParams, visionTower } from "./vision";
@@ -68,20 +69,19 @@ export interface Architecture {
 
 type Json = Record<string, unknown>;
 
+// Types and bounds of every field read here are checked once, by configSchema's
+// checkConfig, before a family parser runs; these accessors only say what is absent.
+
 function num(c: Json, key: string, where: string): number {
   const v = c[key];
-  if (typeof v !== "number" || !Number.isFinite(v)) fail("invalid", `config.json (${where}) is missing the number '${key}'.`);
-  if (v < 0 || v > 1e9) fail("invalid", `config.json (${where}) has an absurd value for '${key}': ${v}.`);
+  if (typeof v !== "number") fail("invalid", `config.json (${where}) is missing the number '${key}'.`);
   return v;
 }
 
 function opt(c: Json, ...keys: string[]): number | undefined {
   for (const k of keys) {
     const v = c[k];
-    if (typeof v === "number" && Number.isFinite(v)) {
-      if (v < 0 || v > 1e9) fail("invalid", `config.json has an absurd value for '${k}': ${v}.`);
-      return v;
-    }
+    if (typeof v === "number") return v;
   }
   return undefined;
 }
@@ -322,6 +322,7 @@ function gptOss(c: Json, mt: string): Built {
   const ffn = moeFfn({ experts: req(c, mt, "num_local_experts"), topK: req(c, mt, "num_experts_per_tok", "experts_per_token"), expertIntermediate: num(c, "intermediate_size", mt), sharedIntermediate: 0, gated: true, sharedGate: false, expertBias: true, routerBias: true });
   const layers = Array.from({ length: k.layers }, (_, i) => {
     const type = lt?.[i] ?? (i % 2 === 0 ? "sliding_attention" : "full_attention");
+    if (type !== "sliding_attention" && type !== "full_attention") fail("unsupported", `config.json (${mt}): layer type '${type}' is not supported.`);
     const mixer: Mixer = type === "sliding_attention" ? { kind: "sliding", window, ...shape } : { kind: "full", ...shape };
     return { mixers: [mixer], ffn, normParams: norms2(k.hidden) };
   });
@@ -415,6 +416,8 @@ function nemotronH(c: Json, mt: string): Built {
     }
     return fail("unsupported", `config.json (${mt}): block type '${ch}' in ${where} is not supported.`);
   };
+  // transformers' NemotronHConfig asserts the same: one pattern character per layer.
+  if (pattern.length !== k.layers) fail("invalid", `config.json (${mt}): hybrid_override_pattern has ${pattern.length} blocks but num_hidden_layers is ${k.layers}.`);
   const layers: Layer[] = [...pattern].map((ch) => block(ch, "hybrid_override_pattern"));
   const nMtp = opt(c, "num_nextn_predict_layers") ?? 0;
   let mtp: Built["mtp"];
@@ -473,7 +476,7 @@ function kimiLinear(c: Json, mt: string): Built {
   const heads = positive(num(c, "num_attention_heads", mt), "num_attention_heads");
   const la = c.linear_attn_config as Json | undefined;
   if (!la || typeof la !== "object") fail("invalid", `config.json (${mt}) is missing 'linear_attn_config'.`);
-  const kdaLayers = new Set(((la.kda_layers as number[]) ?? []).map((x) => x - 1));
+  const kdaLayers = new Set(((la.kda_layers as number[] | null | undefined) ?? []).map((x) => x - 1));
   const kda: Mixer = { kind: "kda", heads: req(la, mt, "num_heads"), headDim: req(la, mt, "head_dim"), convKernel: req(la, mt, "short_conv_kernel_size") };
   const mla = mlaMixer(c, mt, heads);
   const first = opt(c, "first_k_dense_replace") ?? 0;
@@ -508,7 +511,9 @@ function gemma4(c: Json, mt: string): Built {
   return { layers, attentionHeads: k.heads };
 }
 
-const FAMILIES: Record<string, (c: Json, mt: string) => Built> = {
+// Maps, not plain objects: model_type comes from the user's file, and "constructor"
+// or "toString" must be an unknown type, not a property of Object.prototype.
+const FAMILIES = new Map<string, (c: Json, mt: string) => Built>(Object.entries({
   llama: standardDense,
   mistral: standardDense,
   ministral3: standardDense,
@@ -545,10 +550,10 @@ const FAMILIES: Record<string, (c: Json, mt: string) => Built> = {
   granitemoe: graniteMoe,
   kimi_linear: kimiLinear,
   gemma4_text: gemma4,
-};
+}));
 
 /** Multimodal wrappers: the text model type their text_config holds when it does not say. */
-const WRAPPERS: Record<string, string> = {
+const WRAPPERS = new Map<string, string>(Object.entries({
   qwen2_5_vl: "qwen2",
   qwen3_vl_moe: "qwen3_moe",
   qwen3_5: "qwen3_5_text",
@@ -558,28 +563,41 @@ const WRAPPERS: Record<string, string> = {
   llama4: "llama4_text",
   kimi_k25: "kimi_k2",
   gemma4: "gemma4_text",
-};
+}));
+
+/** text_config model types that name a family by another name. */
+const TEXT_TYPES = new Map<string, string>([
+  ["qwen2_5_vl_text", "qwen2"],
+  ["qwen3_vl_moe_text", "qwen3_moe"],
+]);
 
 /** Model types the estimator understands, for error messages and docs. */
-export const SUPPORTED_MODEL_TYPES = [...Object.keys(FAMILIES), ...Object.keys(WRAPPERS)].sort();
+export const SUPPORTED_MODEL_TYPES = [...FAMILIES.keys(), ...WRAPPERS.keys()].sort();
+
+const unsupported = (what: string, type: string): never => fail("unsupported", `Unsupported ${what} '${type}'. Supported: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
 
 /** The text-model part of a config: text_config when present, else the config itself. */
 function textPart(config: Json): { text: Json; modelType: string } {
-  const top = String(config.model_type);
+  const top = config.model_type as string;
   const tc = config.text_config;
   if (tc && typeof tc === "object") {
     const text = { ...(tc as Json) };
     // Top-level keys that some wrappers keep outside text_config.
     for (const key of ["tie_word_embeddings", "torch_dtype", "dtype"]) if (text[key] === undefined && config[key] !== undefined) text[key] = config[key];
-    const inner = typeof text.model_type === "string" && FAMILIES[text.model_type] ? text.model_type : WRAPPERS[top];
-    if (!inner) fail("unsupported", `Unsupported model_type '${top}'. Supported: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
+    const own = text.model_type;
+    if (typeof own === "string") {
+      const inner = FAMILIES.has(own) ? own : TEXT_TYPES.get(own);
+      if (!inner) return unsupported("text_config.model_type", own);
+      return { text, modelType: inner };
+    }
+    const inner = WRAPPERS.get(top);
+    if (!inner) return unsupported("model_type", top);
     return { text, modelType: inner };
   }
-  if (!FAMILIES[top]) {
-    if (WRAPPERS[top] && FAMILIES[WRAPPERS[top]]) return { text: config, modelType: WRAPPERS[top] };
-    fail("unsupported", `Unsupported model_type '${top}'. Supported: ${SUPPORTED_MODEL_TYPES.join(", ")}.`);
-  }
-  return { text: config, modelType: top };
+  if (FAMILIES.has(top)) return { text: config, modelType: top };
+  const inner = WRAPPERS.get(top);
+  if (!inner) return unsupported("model_type", top);
+  return { text: config, modelType: inner };
 }
 
 const TIED_BY_DEFAULT = new Set(["gemma", "gemma2", "gemma3_text", "gemma4_text", "cohere"]);
@@ -587,9 +605,11 @@ const TIED_BY_DEFAULT = new Set(["gemma", "gemma2", "gemma3_text", "gemma4_text"
 /** Parses a config.json object into an Architecture, or throws a FitError naming what is wrong. */
 export function architectureFromConfig(config: Json): Architecture {
   if (!config || typeof config !== "object" || Array.isArray(config)) fail("invalid", "config.json must be a JSON object.");
-  if (typeof config.model_type !== "string") fail("invalid", "config.json has no 'model_type'.");
+  if (typeof config.model_type !== "string") fail("invalid", "config.json is missing model_type.");
+  // The model type first: no field list would make an unknown one importable.
   const { text, modelType } = textPart(config);
-  const built = FAMILIES[modelType](text, modelType);
+  checkConfig(config);
+  const built = FAMILIES.get(modelType)!(text, modelType);
   const hidden = num(text, "hidden_size", modelType);
   const vocab = positive(num(text, "vocab_size", modelType), "vocab_size");
   const tiedRaw = text.tie_word_embeddings ?? config.tie_word_embeddings;

@@ -87,6 +87,8 @@ interface BaseCatalog {
   gpus: GpuRecord[];
   runtimes: RuntimeInfo[];
   quants: readonly QuantFormat[];
+  /** The catalog's own names, built on the first custom entry checked against them. */
+  indexes?: { model: NameIndex<ModelEntry>; gpu: NameIndex<GpuRecord> };
 }
 
 let base: BaseCatalog | undefined;
@@ -158,18 +160,26 @@ function checkNames<T>(kind: string, index: NameIndex<T>, items: T[], names: (x:
   }
 }
 
+/** Throws unless the entries could be registered together: all marked custom, no name shadowing the catalog or another entry. */
+export function checkCustomEntries(entries: Partial<CustomEntries>): void {
+  const b = baseCatalog();
+  const models = entries.models ?? [];
+  const gpus = entries.gpus ?? [];
+  for (const m of models) if (m.record.custom !== true) fail("invalid", `'${m.record.id}' is not marked as a custom model.`);
+  for (const g of gpus) if (g.custom !== true) fail("invalid", `'${g.id}' is not marked as a custom GPU.`);
+  b.indexes ??= { model: modelIndex(b.models), gpu: gpuIndex(b.gpus) };
+  checkNames("model", b.indexes.model, models, (m) => [...modelNames(m), ...modelWeakNames(m)], (m) => m.record.id);
+  checkNames("GPU", b.indexes.gpu, gpus, gpuNames, (g) => g.id);
+}
+
 /**
  * Replaces the registered custom models and GPUs. A custom name may never shadow
  * a catalog name, so any collision rejects the whole set and keeps the old one.
  */
 export function setCustomEntries(entries: Partial<CustomEntries>): void {
-  const b = baseCatalog();
+  checkCustomEntries(entries);
   const models = [...(entries.models ?? [])];
   const gpus = [...(entries.gpus ?? [])];
-  for (const m of models) if (m.record.custom !== true) fail("invalid", `'${m.record.id}' is not marked as a custom model.`);
-  for (const g of gpus) if (g.custom !== true) fail("invalid", `'${g.id}' is not marked as a custom GPU.`);
-  checkNames("model", modelIndex(b.models), models, (m) => [...modelNames(m), ...modelWeakNames(m)], (m) => m.record.id);
-  checkNames("GPU", gpuIndex(b.gpus), gpus, gpuNames, (g) => g.id);
   custom = { models, gpus };
   cached = undefined;
   generation++;

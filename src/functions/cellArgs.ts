@@ -1,12 +1,21 @@
 // Turns what Excel passes into plain arguments: omitted optionals arrive as
-// null, blank cells as "", ranges as 2D arrays. Ranges lift a function over
-// their cells, the way Excel's own functions spill over arrays.
+// null, blank cells as "", ranges as 2D arrays, error cells as error objects.
+// Ranges lift a function over their cells, the way Excel's own functions spill
+// over arrays; an error in an input cell comes back as the same error.
 import { catalogPending, whenCatalogLoaded } from "../core/catalogData";
 import { fail, FitError } from "../core/errors";
-import { toExcelError } from "./excelError";
+import { excelErrorValue, toExcelError, type ExcelErrorValue } from "./excelError";
 
 /** A cell value as Excel passes it to a custom function. */
-export type Cell = string | number | boolean | null | undefined;
+export type Cell = string | number | boolean | null | undefined | ExcelErrorValue;
+
+/** Throws an input cell's Excel error as itself, so the caller's toExcelError returns the same error. */
+function rethrowError(v: Cell): void {
+  if (excelErrorValue(v)) throw v;
+}
+
+/** How a value that is neither text nor a number reads in a message. */
+const describe = (v: Cell): string => (v !== null && typeof v === "object" ? "a value that is not text" : String(v));
 /** An argument declared as a matrix: a 2D array, or null when omitted. */
 export type Arg = Cell[][] | Cell | null | undefined;
 
@@ -20,7 +29,8 @@ export function text(name: string, v: Cell, fallback?: string): string | undefin
   if (isBlank(v)) return fallback;
   if (typeof v === "string") return v;
   if (typeof v === "number") return String(v);
-  return fail("invalid", `${name} must be text, got ${String(v)}.`);
+  rethrowError(v);
+  return fail("invalid", `${name} must be text, got ${describe(v)}.`);
 }
 
 /** A required name argument. */
@@ -33,8 +43,9 @@ export function requiredText(name: string, v: Cell): string {
 /** A whole-number argument (ctx, batch, gpus); numeric text is accepted, anything else is an error. */
 export function count(name: string, v: Cell, fallback: number): number {
   if (isBlank(v)) return fallback;
+  rethrowError(v);
   const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v.replace(/[,_\s]/g, "")) : NaN;
-  if (!Number.isFinite(n)) fail("invalid", `${name} must be a whole number, got '${String(v)}'.`);
+  if (!Number.isFinite(n)) fail("invalid", `${name} must be a whole number, got ${typeof v === "string" ? `'${v}'` : describe(v)}.`);
   return n;
 }
 
@@ -77,8 +88,11 @@ export function lift(args: Arg[], fn: (cell: (i: number) => Cell) => string | nu
       cols = c;
     }
   }
+  /** The first argument's Excel error at a cell position, if any: it is the result there, as with Excel's own functions. */
+  const inputError = (r: number, c: number): Cell => args.map((a) => at(a, r, c)).find((v) => excelErrorValue(v));
   if (rows === 1 && cols === 1) {
     try {
+      rethrowError(inputError(0, 0));
       return [[fn((i) => at(args[i], 0, 0))]];
     } catch (e) {
       throw toExcelError(e);
@@ -89,6 +103,7 @@ export function lift(args: Arg[], fn: (cell: (i: number) => Cell) => string | nu
     const row: Array<string | number | boolean | CustomFunctions.Error> = [];
     for (let c = 0; c < cols; c++) {
       try {
+        rethrowError(inputError(r, c));
         row.push(fn((i) => at(args[i], r, c)));
       } catch (e) {
         row.push(toExcelError(e));

@@ -49,7 +49,7 @@ function optionalNumber(el: HTMLInputElement): number | undefined {
 
 /** The custom models and GPUs panel; `initial` is what the workbook already holds. */
 export function customView(settings: SettingsLike | null, initial: CustomInputs, onChange: () => void, recalc: () => Promise<void>): CustomView {
-  let current: CustomInputs = { models: [...initial.models], gpus: [...initial.gpus] };
+  let current: CustomInputs = { models: [...initial.models], gpus: [...initial.gpus], unloaded: [...(initial.unloaded ?? [])] };
   const status = h("p", { role: "status", "aria-live": "polite", "data-testid": "custom-status" });
   const list = h("ul", { class: "notes", "data-testid": "custom-list" });
 
@@ -74,10 +74,21 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
 
   const renderList = () => {
     const items = [
-      ...current.models.map((m, i) => ({ label: `Model: ${m.name ?? m.id ?? String(m.config.model_type)}`, remove: () => ({ ...current, models: current.models.filter((_, j) => j !== i) }) })),
-      ...current.gpus.map((g, i) => ({ label: `GPU: ${g.name} (${g.memoryGiB} GiB)`, remove: () => ({ ...current, gpus: current.gpus.filter((_, j) => j !== i) }) })),
+      ...current.models.map((m, i) => ({ label: `Model: ${m.name ?? m.id ?? String(m.config.model_type)}`, reason: undefined as string | undefined, remove: () => ({ ...current, models: current.models.filter((_, j) => j !== i) }) })),
+      ...current.gpus.map((g, i) => ({ label: `GPU: ${g.name} (${g.memoryGiB} GiB)`, reason: undefined as string | undefined, remove: () => ({ ...current, gpus: current.gpus.filter((_, j) => j !== i) }) })),
+      // Stored entries that did not load stay in the workbook (a save writes them back) until removed here.
+      ...(current.unloaded ?? []).map((u, i) => ({ label: u.label, reason: u.reason, remove: () => ({ ...current, unloaded: (current.unloaded ?? []).filter((_, j) => j !== i) }) })),
     ];
-    replace(list, ...(items.length ? items.map((it) => h("li", {}, it.label, " ", h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"))) : [h("li", {}, "No custom models or GPUs yet.")]));
+    const row = (it: (typeof items)[number]) =>
+      h(
+        "li",
+        it.reason ? { "data-testid": "custom-unloaded" } : {},
+        it.label,
+        it.reason ? h("span", { class: "error" }, ` — not loaded: ${it.reason}`) : null,
+        " ",
+        h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"),
+      );
+    replace(list, ...(items.length ? items.map(row) : [h("li", {}, "No custom models or GPUs yet.")]));
   };
 
   /** Stores an import as every custom model is stored; false (nothing stored) when it does not validate or save. */
@@ -128,8 +139,8 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
       replace(previewEl, h("p", {}, derivedLine(m)), warn ? h("p", { class: "warn", role: "alert" }, warn) : null, specTable(m));
       save.disabled = false;
     } catch (e) {
-      if (!isFitError(e)) throw e;
-      replace(previewEl, h("p", { class: "error", role: "alert" }, e.message));
+      // Whatever a pasted config does, the pane says so and carries on.
+      replace(previewEl, h("p", { class: "error", role: "alert" }, isFitError(e) ? e.message : `Internal error: ${e instanceof Error ? e.message : String(e)}`));
     }
   }
   for (const el of [config, name, stated]) el.addEventListener("input", preview);

@@ -260,14 +260,18 @@ export async function applyPlan(excel: ExcelLike, plan: WorkbookPlan, target: Pl
     for (const s of placed.styles) applyStyle(sheet.getRange(s.address), s);
     for (const cf of placed.conditionalFormats) applyConditionalFormat(sheet.getRange(cf.address), cf);
     for (const v of placed.validations) applyValidation(sheet.getRange(v.address), v);
-    for (const c of placed.columns) {
-      const range = sheet.getRange(c.address);
-      if (c.width !== undefined) range.format.columnWidth = c.width;
-      if (c.autofit) range.format.autofitColumns();
-      if (c.hidden) {
-        if (onNewSheet) range.columnHidden = true;
-        else notes.push(`Helper columns ${c.address} were left visible: hiding them would hide whole columns of this sheet.`);
+    // Widths and visibility belong to whole columns: on the user's own sheet they would
+    // change rows above and below the rectangle that was checked empty, so they are left alone.
+    if (onNewSheet) {
+      for (const c of placed.columns) {
+        const range = sheet.getRange(c.address);
+        if (c.width !== undefined) range.format.columnWidth = c.width;
+        if (c.autofit) range.format.autofitColumns();
+        if (c.hidden) range.columnHidden = true;
       }
+    } else {
+      if (placed.columns.some((c) => c.width !== undefined || c.autofit)) notes.push("Column widths were left as they are: sizing columns would change whole columns of this sheet, beyond the cells inserted.");
+      for (const c of placed.columns) if (c.hidden) notes.push(`Helper columns ${c.address} were left visible: hiding them would hide whole columns of this sheet.`);
     }
     for (const c of placed.charts) {
       const chart = sheet.charts.add(c.type, sheet.getRange(c.seriesAddress), "Columns");

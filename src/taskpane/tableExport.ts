@@ -1,8 +1,7 @@
 // Outside Excel the pane offers each result table as "Copy" (TSV, which pastes
 // into any spreadsheet as cells) and "Download CSV". Both are pure text
-// builders. Text that came from data and starts with = + - @ (or a tab/CR,
-// which some spreadsheets strip before reading a formula) gets a leading ' so
-// a spreadsheet opening the file shows it instead of running it (CSV/formula
+// builders. Text that came from data and could start a formula gets a leading
+// ' so a spreadsheet opening the file shows it instead of running it (CSV/formula
 // injection). Numbers, including negative ones, are written as numbers.
 
 /** One exported cell. null and undefined are blank. */
@@ -14,11 +13,20 @@ export interface ExportOptions {
   guardFormulas?: boolean;
 }
 
-const RISKY = /^[=+\-@\t\r]/;
+// Spreadsheets skip leading whitespace (a space, NBSP, ideographic space, a line
+// break) and invisible format characters before deciding that a cell is a
+// formula, and some read the full-width and small-form ＝ ＋ － ＠ as = + - @.
+// So the test runs on the text's compatibility form (NFKC maps every such
+// relative to its ASCII character) after those leading characters, and the
+// minus sign − counts as -. A cell that starts with a tab, CR or LF is guarded
+// whatever follows, as OWASP advises.
+const SKIPPED = /^[\s\p{Cc}\p{Cf}]*/u;
+const TRIGGER = /^[=+\-@\u2212]/;
+const BREAK = /^[\t\r\n]/;
 
-/** A text cell made inert for spreadsheets: "=1+1" → "'=1+1"; "-5" (text) → "'-5". */
+/** A text cell made inert for spreadsheets: "=1+1" → "'=1+1"; " =1+1", "＝1+1", "-5" (text) → with a leading ' too. */
 export function guardFormula(s: string): string {
-  return RISKY.test(s) ? `'${s}` : s;
+  return BREAK.test(s) || TRIGGER.test(s.normalize("NFKC").replace(SKIPPED, "")) ? `'${s}` : s;
 }
 
 function cellText(v: ExportCell, guard: boolean): string {

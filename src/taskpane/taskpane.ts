@@ -202,16 +202,26 @@ function startHost(): void {
       boot(standalone);
       return;
     }
-    const settings = Office.context.document.settings as unknown as SettingsLike;
     // Formulas may have run before the workbook's custom models were registered: recalculate them.
     const recalc = () => Excel.run(async (context) => {
       context.workbook.application.calculate(Excel.CalculationType.full);
       await context.sync();
     });
-    const loaded = loadCustom(settings);
-    if (loaded.error) toast(loaded.error);
-    if (loaded.entries.models.length || loaded.entries.gpus.length) void recalc().catch(() => undefined);
-    boot({ excel: Excel as unknown as ExcelLike, settings, custom: loaded.inputs, recalc });
+    // This runtime also serves the FIT functions: whatever the workbook's stored
+    // settings hold, the pane opens and the functions run (loadCustom does not
+    // throw; this guard covers reaching the settings at all).
+    let settings: SettingsLike | null = null;
+    let custom: CustomInputs = { models: [], gpus: [] };
+    try {
+      settings = Office.context.document.settings as unknown as SettingsLike;
+      const loaded = loadCustom(settings);
+      custom = loaded.inputs;
+      if (loaded.error) toast(loaded.error);
+      if (loaded.entries.models.length || loaded.entries.gpus.length) void recalc().catch(() => undefined);
+    } catch (e) {
+      toast(`Custom models and GPUs in this workbook were not loaded: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    boot({ excel: Excel as unknown as ExcelLike, settings, custom, recalc });
   });
 }
 

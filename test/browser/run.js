@@ -12,6 +12,8 @@
 //      https://huggingface.co are proxied to the mock Hub of the jest suites
 //      (test/browser/hubFixtures.ts, bundled here for Node), so the real CSP
 //      and the real endpoint are exercised; a GGUF picked from disk too
+//   5. inside Excel, a workbook whose stored custom entries are hostile (issue 11): the
+//      pane opens, the good entries load, the bad one is listed and kept on save
 // Every scenario also asserts: no page errors, no CSP violations (office.js's
 // own blocked telemetry frame aside), no console errors, no duplicate ids, and
 // no request leaving the box (office.js is served locally; the other scenarios
@@ -330,6 +332,14 @@ function qwenConfig() {
   const first = family.models.find((m) => m.config && m.config.model_type === "qwen3");
   assert(first, "catalog/models/qwen.json has no qwen3 model");
   return first.config;
+}
+
+/** A catalog model's config.json, from its family file. */
+function catalogConfig(file, id) {
+  const family = JSON.parse(fs.readFileSync(path.join(ROOT, "catalog", "models", file), "utf8"));
+  const model = family.models.find((m) => m.id === id);
+  assert(model, `catalog/models/${file} has no model '${id}'`);
+  return JSON.parse(JSON.stringify(model.config));
 }
 
 // ------------------------------------------------------------------ scenario 1
@@ -827,6 +837,99 @@ async function insideExcel(browser, base) {
   await again.context.close();
 }
 
+// ------------------------------------------------------------------ scenario 4
+
+/**
+ * The crafted workbook settings of issue 11, each stored beside a good model and GPU.
+ * Before, each left the pane at "Loading…" (and the ReDoS pattern froze the runtime).
+ */
+function hostileEntries() {
+  const ctor = catalogConfig("qwen-hybrid.json", "qwen3.5-9b");
+  ctor.text_config.model_type = "constructor";
+  const kda = catalogConfig("moonshot.json", "kimi-linear-48b-a3b-instruct");
+  kda.linear_attn_config.kda_layers = "1,2";
+  const pattern = catalogConfig("nvidia.json", "nemotron-h-8b");
+  pattern.hybrid_override_pattern = "M-".repeat(75_000);
+  const redos = catalogConfig("moonshot.json", "kimi-k2.5");
+  for (const q of [redos.quantization_config, redos.text_config.quantization_config]) q.ignore.push("re:(.|.)*Z", "re:" + ".*".repeat(20) + "Z");
+  return [
+    ["text_config.model_type 'constructor'", { config: ctor, name: "Hostile ctor" }, /Unsupported text_config\.model_type 'constructor'/],
+    ["Kimi-Linear kda_layers \"1,2\"", { config: kda, name: "Hostile KDA" }, /kda_layers .*must be a list/],
+    ["a 150,000-character hybrid_override_pattern", { config: pattern, name: "Hostile pattern" }, /hybrid_override_pattern .*at most 1,000 characters/],
+    // Its patterns match in linear time now, so this one imports; it is refused for another reason: a lookahead.
+    ["ReDoS ignore patterns", { config: { ...redos, quantization_config: { ...redos.quantization_config, ignore: [...redos.quantization_config.ignore, "re:(?=a)b"] } }, name: "Hostile ReDoS" }, /lookaround/],
+  ];
+}
+
+async function hostileSettings(browser, base) {
+  console.log("4. Hostile stored settings (inside Excel)");
+  const good = { config: qwenConfig(), name: "Good Qwen" };
+  const goodGpu = { name: "Good Card", memoryGiB: 48, bandwidthGBs: 900 };
+  for (const [what, entry, reason] of hostileEntries()) {
+    const stored = JSON.stringify({ version: 1, models: [good, entry], gpus: [goodGpu] });
+    const s = await openPane(browser, base, "stub", { "fitmygpu.custom": stored });
+    const { page } = s;
+    await check(`${what}: the pane opens with a verdict, and FIT functions know the good entries`, async () => {
+      equal(await text(page, "#host-badge"), "In Excel", "host badge");
+      matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+      const status = await until("FIT.STATUS of the good model on the good GPU", () => page.evaluate(() => window.__fit.STATUS([["Good Qwen"]], [["Good Card"]], [["q4_k_m"]], null, null, [["llama.cpp"]], null, null)[0][0]), (v) => typeof v === "string");
+      matches(status, /^(Fits|Tight|OOM)$/, "FIT.STATUS");
+      // A single FIT call fails by throwing its Excel error.
+      const bad = await page.evaluate((name) => {
+        try {
+          return window.__fit.VRAM([[name]], [["bf16"]], null, null, null, null, null)[0][0];
+        } catch (e) {
+          return e.code;
+        }
+      }, entry.name);
+      equal(bad, "#N/A", "FIT.VRAM of the bad entry (not registered)");
+    });
+    await check(`${what}: the Add tab lists it as not loaded, with its reason and a Remove button`, async () => {
+      await showTab(page, "tab-custom");
+      const list = await untilMatches("custom list", () => text(page, "[data-testid=custom-list]"), /Good Qwen/);
+      matches(list, /GPU: Good Card/, "the good GPU is listed");
+      const item = page.locator("[data-testid=custom-unloaded]");
+      equal(await item.count(), 1, "not-loaded entries");
+      matches(await item.innerText(), new RegExp(`Model '${entry.name}' — not loaded: `), "not-loaded label");
+      matches(await item.innerText(), reason, "not-loaded reason");
+      assert(await item.getByRole("button", { name: `Remove Model '${entry.name}'` }).isVisible(), "a Remove button for the bad entry");
+    });
+    await check(`${what}: saving a new GPU keeps the bad entry verbatim; Remove then drops it alone`, async () => {
+      await page.fill("[data-testid=gpu-name]", "Added Card");
+      await page.fill("[data-testid=gpu-mem]", "24");
+      await page.fill("[data-testid=gpu-bw]", "1000");
+      await page.click("[data-testid=gpu-save]");
+      await untilMatches("status after adding a GPU", () => text(page, "[data-testid=custom-status]"), /Added GPU Added Card.*Saved in this workbook/);
+      const after = JSON.parse(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]));
+      const before = JSON.parse(stored);
+      equal(JSON.stringify(after.models), JSON.stringify(before.models), "stored models after the save (good and bad, verbatim)");
+      equal(JSON.stringify(after.gpus.map((g) => g.name)), JSON.stringify(["Good Card", "Added Card"]), "stored GPUs after the save");
+      await page.getByRole("button", { name: `Remove Model '${entry.name}'` }).click();
+      await untilMatches("status after removing", () => text(page, "[data-testid=custom-status]"), /Removed Model/);
+      const removed = JSON.parse(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]));
+      equal(JSON.stringify(removed.models.map((m) => m.name)), JSON.stringify(["Good Qwen"]), "stored models after Remove");
+      equal(await page.locator("[data-testid=custom-unloaded]").count(), 0, "not-loaded entries after Remove");
+    });
+    await hygiene(`hostile setting (${what})`, s);
+    await s.context.close();
+  }
+
+  const unreadable = await openPane(browser, base, "stub", { "fitmygpu.custom": '{"version":2,"models":[]}' });
+  await check("a setting from a newer version: the pane opens, lists it, and will not overwrite it", async () => {
+    const { page } = unreadable;
+    await showTab(page, "tab-custom");
+    matches(await page.locator("[data-testid=custom-unloaded]").innerText(), /All custom entries stored in this workbook — not loaded: they have version 2/, "not-loaded item");
+    await page.fill("[data-testid=gpu-name]", "Added Card");
+    await page.fill("[data-testid=gpu-mem]", "24");
+    await page.fill("[data-testid=gpu-bw]", "1000");
+    await page.click("[data-testid=gpu-save]");
+    await untilMatches("status after a refused save", () => text(page, "[data-testid=custom-status]"), /could not be read .*saving would overwrite them/);
+    equal(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]), '{"version":2,"models":[]}', "the stored setting is untouched");
+  });
+  await hygiene("unreadable setting", unreadable);
+  await unreadable.context.close();
+}
+
 /**
  * Runs in the page: the grid sheet the fake recorded, with each =FIT.STATUS /
  * =FIT.HEADROOM cell evaluated by the FIT functions the page registered.
@@ -1061,7 +1164,7 @@ async function main() {
   let fixtures;
   try {
     fixtures = await loadHubFixtures().then((m) => m.startBrowserHub(ROOT));
-    for (const scenario of [standaloneCalculator, customModelAndGpu, insideExcel, addFromHub]) {
+    for (const scenario of [standaloneCalculator, customModelAndGpu, insideExcel, addFromHub, hostileSettings]) {
       try {
         await scenario(browser, base, fixtures);
       } catch (e) {
