@@ -49,8 +49,8 @@ function parsePattern(pattern: string, entry: string): Ast {
   const text = (from: number, to: number) => src.slice(from, to).join("");
   let i = 0;
   const refuse = (what: string): never =>
-    fail("unsupported", `config.json's quantization_config.ignore entry ${JSON.stringify(entry)} uses ${what}, which is not supported here (exact module names and regexes of literals, classes, groups, | and quantifiers are).`);
-  const invalid = (what: string): never => fail("invalid", `config.json's quantization_config.ignore entry ${JSON.stringify(entry)} is not a valid regex: ${what}.`);
+    fail("unsupported", `${entry} uses ${what}, which is not supported here (exact module names and regexes of literals, classes, groups, | and quantifiers are).`);
+  const invalid = (what: string): never => fail("invalid", `${entry} is not a valid regex: ${what}.`);
 
   /** The escape after a "\": one character (n, t, x41, '.', …), a class test (d, w, s and negations), or an assertion (A, Z, b, B). */
   const escape = (): string | CharTest | Assertion => {
@@ -194,7 +194,7 @@ interface Nfa {
 function compile(ast: Ast, entry: string, budget: { states: number }): Nfa {
   const states: State[] = [{ k: "match" }];
   const add = (s: State): number => {
-    if (states.length >= MAX_PATTERN_STATES) fail("unsupported", `config.json's quantization_config.ignore entry ${JSON.stringify(entry)} is too large (over ${MAX_PATTERN_STATES} matcher states); real ignore lists use short patterns.`);
+    if (states.length >= MAX_PATTERN_STATES) fail("unsupported", `${entry} is too large (over ${MAX_PATTERN_STATES} matcher states); real patterns are short.`);
     if (--budget.states < 0) fail("unsupported", `config.json's quantization_config.ignore patterns are too large together (over ${MAX_LIST_STATES} matcher states); real ignore lists use a few short patterns.`);
     states.push(s);
     return states.length - 1;
@@ -244,8 +244,11 @@ function holds(at: Assertion, chars: string[], pos: number): boolean {
   }
 }
 
-/** Whether the NFA matches a prefix of `name` (re.match): one pass over the name, each state visited at most once per position. */
-function simulate({ states, start }: Nfa, name: string): boolean {
+/**
+ * Whether the NFA matches a prefix of `name` (re.match), or with `search` anywhere in it (re.search,
+ * std::regex_search): one pass over the name, each state visited at most once per position.
+ */
+function simulate({ states, start }: Nfa, name: string, search = false): boolean {
   const chars = Array.from(name);
   const seen = new Int32Array(states.length).fill(-1);
   let current: number[] = [];
@@ -270,15 +273,26 @@ function simulate({ states, start }: Nfa, name: string): boolean {
     return false;
   };
   if (closure(start, 0, current)) return true;
-  for (let pos = 0; pos < chars.length && current.length; pos++) {
+  for (let pos = 0; pos < chars.length && (current.length || search); pos++) {
     const next: number[] = [];
     for (const j of current) {
       const s = states[j] as Extract<State, { k: "char" }>;
       if (s.test(chars[pos]) && closure(s.next, pos + 1, next)) return true;
     }
+    // Searching, a match may also start at the next position.
+    if (search && closure(start, pos + 1, next)) return true;
     current = next;
   }
   return false;
+}
+
+/**
+ * A matcher that finds `pattern` anywhere in a name, as llama.cpp's --override-tensor does
+ * (std::regex_search), on the same linear-time engine: the pattern comes from a user's command line.
+ */
+export function searchMatcher(pattern: string, label: string): (name: string) => boolean {
+  const nfa = compile(parsePattern(pattern, label), label, { states: MAX_PATTERN_STATES });
+  return (name) => simulate(nfa, name, true);
 }
 
 /**
@@ -293,7 +307,10 @@ export function ignoreMatcher(entries: readonly string[]): (name: string) => boo
   const budget = { states: MAX_LIST_STATES };
   for (const entry of entries) {
     if (!entry.startsWith("re:")) exact.add(entry);
-    else patterns.push(compile(parsePattern(entry.slice(3), entry), entry, budget));
+    else {
+      const label = `config.json's quantization_config.ignore entry ${JSON.stringify(entry)}`;
+      patterns.push(compile(parsePattern(entry.slice(3), label), label, budget));
+    }
   }
   return (name) => exact.has(name) || patterns.some((p) => simulate(p, name));
 }

@@ -13,6 +13,7 @@ import { findKvDtype } from "../catalog";
 import { kvBytesPerToken, stateElements, hasState, tokensHeld, type CacheRule, type KvKind } from "../layerKinds";
 import { defaultsOf } from "../runtimeDefaults";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
+import { cpuExpertShares } from "../tensorOverride";
 import { weightBytes } from "../weightBytes";
 import { compareBuild } from "../engineVersion";
 
@@ -44,8 +45,8 @@ export interface Placement {
   blockDevice: number[];
   /** Device of the output layer, -1 = CPU. */
   outputDevice: number;
-  /** Blocks whose routed experts stay on the CPU (--n-cpu-moe, -ot exps=CPU). */
-  cpuExperts: boolean[];
+  /** Share of each block's routed-expert bytes kept on the CPU (--n-cpu-moe, -ot exps=CPU); 1 for blocks on the CPU. */
+  cpuExperts: number[];
   gpuLayers: number;
   cpuLayers: number;
 }
@@ -54,7 +55,7 @@ export interface Placement {
  * llama.cpp's placement (src/llama-model.cpp, load_tensors): -ngl N counts the output layer, so
  * the GPUs hold the output layer and the last N − 1 blocks; offloaded layer k of A goes to the
  * first GPU whose cumulative -ts share exceeds k / A (equal shares when -ts is not given);
- * --n-cpu-moe N keeps the experts of the first N blocks on the CPU.
+ * --n-cpu-moe N keeps the experts of the first N blocks on the CPU, and -ot rules send expert tensors there.
  */
 export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], expertLayers: boolean[]): Placement {
   const offloadable = nLayer + 1;
@@ -74,7 +75,8 @@ export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], 
   };
   const blockDevice = Array.from({ length: nLayer }, (_, i) => deviceOf(i));
   const cpuMoe = Math.min(s.cpuMoeLayers ?? 0, nLayer);
-  const cpuExperts = expertLayers.map((has, i) => has && (i < cpuMoe || blockDevice[i] < 0));
+  const overridden = cpuExpertShares(s.overrideTensors ?? [], nLayer, expertLayers);
+  const cpuExperts = expertLayers.map((has, i) => (!has ? 0 : i < cpuMoe || blockDevice[i] < 0 ? 1 : overridden[i]));
   return { blockDevice, outputDevice: deviceOf(nLayer), cpuExperts, gpuLayers: ngl, cpuLayers: offloadable - ngl };
 }
 
@@ -135,7 +137,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   const kqvWidth = attnMixer ? attnMixer.heads * attnMixer.headDimV : a.hidden;
   const ffnWidth = moe && moe.kind === "moe" ? moe.topK * (2 * moe.expertIntermediate) + moe.experts : 2 * a.maxIntermediate;
   const anyKv = blocks.some((c) => c.kind !== null);
-  const anyHostTensor = place.cpuLayers > 0 || place.cpuExperts.some(Boolean) || st.noKvOffload === true;
+  const anyHostTensor = place.cpuLayers > 0 || place.cpuExperts.some((x) => x > 0) || st.noKvOffload === true;
 
   interface DeviceFixed {
     weights: Part[];
@@ -145,8 +147,8 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   const gpuFixed: DeviceFixed[] = gpuIds.map((dev) => {
     const mine = onDevice(dev);
     const weights: Part[] = [];
-    const blockBytes = mine.reduce((sum, i) => sum + wb.perLayer[i] - (place.cpuExperts[i] ? wb.perLayerExperts[i] : 0), 0);
-    if (mine.length) weights.push(sized(`${mine.length} of ${a.layers.length} blocks${mine.some((i) => place.cpuExperts[i]) ? " (experts of some on the CPU)" : ""}`, blockBytes));
+    const blockBytes = mine.reduce((sum, i) => sum + wb.perLayer[i] - place.cpuExperts[i] * wb.perLayerExperts[i], 0);
+    if (mine.length) weights.push(sized(`${mine.length} of ${a.layers.length} blocks${mine.some((i) => place.cpuExperts[i] > 0) ? " (experts of some on the CPU)" : ""}`, blockBytes));
     const output = place.outputDevice === dev;
     if (output) weights.push(sized(a.tiedEmbeddings ? "output layer (a copy of the tied embedding matrix)" : "output layer", wb.outputLayer));
     if (dev === 0 && projector > 0) weights.push(sized("vision projector (mmproj)", projector));
@@ -155,7 +157,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   const cpuBlocks = onDevice(-1);
   const hostWeights: Part[] = [sized("input embeddings (token_embd stays on the host)", wb.tokenEmbd)];
   if (cpuBlocks.length) hostWeights.push(sized(`${cpuBlocks.length} blocks kept on the CPU`, cpuBlocks.reduce((sum, i) => sum + wb.perLayer[i], 0)));
-  const cpuExpertBytes = a.layers.reduce((sum, _, i) => sum + (place.cpuExperts[i] && place.blockDevice[i] >= 0 ? wb.perLayerExperts[i] : 0), 0);
+  const cpuExpertBytes = a.layers.reduce((sum, _, i) => sum + (place.blockDevice[i] >= 0 ? place.cpuExperts[i] * wb.perLayerExperts[i] : 0), 0);
   if (cpuExpertBytes > 0) hostWeights.push(sized("routed experts kept on the CPU", cpuExpertBytes));
   if (place.outputDevice < 0) hostWeights.push(sized("output layer kept on the CPU", wb.outputLayer));
   if (projector > 0 && gpus === 0) hostWeights.push(sized("vision projector", projector));
@@ -240,7 +242,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
       t.state = stateOf(kvIdx, n);
       t.activations = compute(ctx, n, g.output);
       t.overhead = [sized("CUDA context", d.cudaContextBytes)];
-      const expertBytes = g.blocks.reduce((sum, i) => sum + (place.cpuExperts[i] ? 0 : wb.perLayerExperts[i]), 0);
+      const expertBytes = g.blocks.reduce((sum, i) => sum + (1 - place.cpuExperts[i]) * wb.perLayerExperts[i], 0);
       return { device: gpus > 1 ? `GPU ${dev}` : "GPU", kind: "gpu", count: 1, terms: t, expertBytes };
     });
     const order = devices.map((_, i) => i).sort((x, y) => totalOf(y, ctx, n) - totalOf(x, ctx, n));
@@ -250,7 +252,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
     h.kvCache = kvOf(hostKv, ctx, n);
     h.state = stateOf(hostKv, n);
     h.activations = [...hostCompute(ctx, n), hostOutput(n)];
-    const hostExperts = a.layers.reduce((sum, _, i) => sum + (place.cpuExperts[i] || place.blockDevice[i] < 0 ? wb.perLayerExperts[i] : 0), 0);
+    const hostExperts = a.layers.reduce((sum, _, i) => sum + (place.blockDevice[i] < 0 ? 1 : place.cpuExperts[i]) * wb.perLayerExperts[i], 0);
     return { devices: [...order.map((i) => devices[i]), { device: "host", kind: "host", count: 1, terms: h, expertBytes: hostExperts }] };
   };
 
@@ -260,7 +262,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   ];
   if (gpus > 1) notes.push(`${gpus} GPUs: layers are split across devices (-sm layer${st.tensorSplit ? `, -ts ${st.tensorSplit.join(",")}` : ", equal shares"}); the fullest device is reported.`);
   if (place.cpuLayers > 0) notes.push(`-ngl ${place.gpuLayers}: ${place.cpuLayers} of ${a.layers.length + 1} layers (counting the output layer) stay in system RAM and run on the CPU.`);
-  if (cpuExpertBytes > 0) notes.push(`Routed experts of ${place.cpuExperts.filter(Boolean).length} blocks stay in system RAM (${b(cpuExpertBytes)}).`);
+  if (cpuExpertBytes > 0) notes.push(`Routed experts of ${place.cpuExperts.filter((x, i) => x > 0 && place.blockDevice[i] >= 0).length} GPU blocks stay in system RAM (${b(cpuExpertBytes)}).`);
   const visionBytes = wb.byGroup.vision;
   if (visionBytes > 0 && projector === 0) notes.push(`The vision projector (${b(visionBytes)}) is a separate mmproj file; add --mmproj to serve images.`);
   if (!serverOutputs) notes.push(`llama.cpp build ${s.engineVersion?.text}: the compute buffer reserves logits for a whole ubatch (before PR #23861).`);
@@ -294,7 +296,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
       return { kvCache: kvBytesOf(kvIdx, ctx, n), state: stateBytesOf(kvIdx, n), activations: computeBytes(ctx, n, g.output), overhead: d.cudaContextBytes };
     },
     breakdown,
-    placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers, cpuExpertBlocks: place.cpuExperts.filter((x, i) => x && place.blockDevice[i] >= 0).length },
+    placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers, cpuExpertBlocks: place.cpuExperts.filter((x, i) => x > 0 && place.blockDevice[i] >= 0).length },
     budget: (v) => v,
     capacity(v, ctx) {
       // Slots of `ctx` that fit on every GPU: the fullest device decides.
