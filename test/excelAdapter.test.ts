@@ -153,7 +153,7 @@ describe("selection target", () => {
     expect(sheet("Sheet1").hiddenColumns.size).toBe(0);
     expect(r.notes.join(" ")).toMatch(/left visible/);
     // The validation source moved with the lists (one row down, one column right).
-    const quant = sheet("Sheet1").validations.find((v) => v.address === "C7"); // B6 → C7
+    const quant = sheet("Sheet1").validations.find((v) => v.address === "C16"); // B15 → C16
     expect(quant?.rule).toEqual({ list: { inCellDropDown: true, source: expect.stringMatching(/^=\$BD\$3:\$BD\$\d+$/) } });
   });
 });
@@ -179,20 +179,20 @@ describe("each plan on the fake", () => {
     expect(r.tableNames).toEqual(["FitPlan_2"]);
   });
 
-  test("planning sheet: table of structured-reference formulas, dropdowns, hidden lists", async () => {
+  test("planning sheet: workload block, table of FIT.PLAN formulas, dropdowns, hidden lists, cost chart", async () => {
     const { excel, sheet } = createFakeExcel();
     await applyPlan(excel, planningSheetPlan([MODEL], ["rtx 4090", "a100 80gb sxm4"]));
     const s = sheet("FitMyGPU plan");
-    expect(s.tables).toEqual([expect.objectContaining({ name: "FitPlan", address: "A13:O15" })]);
-    expect(contentOf(s).I14).toBe(PLAN_FORMULAS["VRAM per GPU (GiB)"]);
-    expect(contentOf(s).A14).toBe("=$B$4");
-    expect([...s.hiddenColumns].sort((a, b) => a - b)).toEqual([HELPER_COL, HELPER_COL + 1, HELPER_COL + 2, HELPER_COL + 3, HELPER_COL + 4]);
-    const runtime = s.validations.find((v) => v.address === "B9")!;
+    expect(s.tables).toEqual([expect.objectContaining({ name: "FitPlan", address: "A14:N16" })]);
+    expect(contentOf(s).H15).toBe(PLAN_FORMULAS["Total GPUs"]);
+    expect(contentOf(s).B5).toBe(100);
+    expect([...s.hiddenColumns].sort((a, b) => a - b)).toEqual([HELPER_COL, HELPER_COL + 1, HELPER_COL + 2, HELPER_COL + 3]);
+    const runtime = s.validations.find((v) => v.address === "C15:C16")!;
     expect(runtime.rule).toEqual({ list: { inCellDropDown: true, source: `=$BD$2:$BD$${catalog().runtimes.length + 1}` } });
     expect(runtime.errorAlert).toMatchObject({ showAlert: true, style: "Stop" });
-    expect(s.validations.find((v) => v.address === "D14:D15")?.rule).toEqual({ wholeNumber: { formula1: 1, formula2: 10_000_000, operator: "Between" } });
+    expect(s.validations.find((v) => v.address === "B7")?.rule).toEqual({ wholeNumber: { formula1: 1, formula2: 10_000_000, operator: "Between" } });
     expect(contentOf(s).BD2).toBe(catalog().runtimes[0].id);
-    expect(s.conditionalFormats.map((c) => c.address)).toEqual(["J14:J15", "J14:J15", "J14:J15", "J14:J15"]);
+    expect(s.charts).toEqual([expect.objectContaining({ type: "ColumnClustered", title: "Cost per month by candidate" })]);
   });
 
   test("memory chart: data block and a line chart with titles and categories", async () => {

@@ -1,11 +1,14 @@
 // Unit tests of the pure workbook-plan builders: addresses, values, formulas
 // (parsed: every FIT call has a known name and arity, and its arguments point
 // at the right input cells), number formats, validation lists, CF and charts.
+import * as path from "path";
+import { generateCustomFunctionsMetadata } from "custom-functions-metadata";
 import { catalog, findGpu, findModel } from "../src/core/catalog";
 import { MODEL_FIELDS } from "../src/core/spec";
 import { gpuGridLayout, gpuGridPlan } from "../src/taskpane/plans/gpuGrid";
 import { contextSteps, memoryChartPlan } from "../src/taskpane/plans/memoryChart";
-import { HELPER_COL, PLAN_COLUMNS, PLAN_FORMULAS, planningLists, planningSheetPlan, thisRow } from "../src/taskpane/plans/planningSheet";
+import { DEFAULT_WORKLOAD, HELPER_COL, PLAN_COLUMNS, PLAN_FORMULAS, WORKLOAD_ROWS, planningLists, planningSheetPlan, thisRow } from "../src/taskpane/plans/planningSheet";
+import { plan as plan_ } from "../src/core/capacityPlan";
 import { DATE_FORMAT, MONTH_FORMAT, PARAMS_FORMAT, excelDateSerial, gpuSpecTablePlan, isValidTableName, modelSpecTablePlan, tableNameFrom } from "../src/taskpane/plans/specTable";
 import { CSV_BOM, csvFileName, guardFormula, toCsv, toTsv } from "../src/taskpane/tableExport";
 import {
@@ -205,16 +208,14 @@ describe("A1 address helpers", () => {
   test("fitCall drops trailing blanks and checks arity", () => {
     expect(fitCall("VRAM", ["A1", "B1", "", ""])).toBe("FIT.VRAM(A1,B1)");
     expect(fitCall("RUNTIMES", [])).toBe("FIT.RUNTIMES()");
-    expect(() => fitCall("VRAM", ["A1"])).toThrow(/2–7/);
-    expect(() => fitCall("STATUS", Array(9).fill("1"))).toThrow(/3–8/);
+    expect(() => fitCall("VRAM", ["A1"])).toThrow(/2–8/);
+    expect(() => fitCall("STATUS", Array(10).fill("1"))).toThrow(/3–9/);
     expect(() => fitCall("NOPE", [])).toThrow(/not a FIT function/);
   });
-  test("FIT_SIGNATURES covers the agreed function list", () => {
-    expect(Object.keys(FIT_SIGNATURES).sort()).toEqual(
-      ["VRAM", "WEIGHTS", "KVCACHE", "BREAKDOWN", "FITS", "STATUS", "HEADROOM", "MAXCTX", "MAXBATCH", "MINGPUS", "TOKS", "MODEL", "GPU", "MODELS", "GPUS", "QUANTS", "RUNTIMES", "COMPARE"].sort(),
-    );
-    expect(FIT_SIGNATURES.STATUS).toEqual({ min: 3, max: 8 });
-    expect(FIT_SIGNATURES.MINGPUS).toEqual({ min: 3, max: 7 });
+  test("FIT_SIGNATURES is what functions.json declares: every function, its required and its total arguments", async () => {
+    const r = await generateCustomFunctionsMetadata([path.resolve(__dirname, "../src/functions/functions.ts")], false);
+    const declared = (JSON.parse(r.metadataJson).functions as Array<{ id: string; parameters: Array<{ optional?: boolean }> }>).map((f) => [f.id, { min: f.parameters.filter((p) => !p.optional).length, max: f.parameters.length }]);
+    expect(Object.fromEntries(declared)).toEqual(FIT_SIGNATURES);
   });
 });
 
@@ -368,67 +369,71 @@ describe("GPU comparison grid", () => {
 // ---------------------------------------------------------------- planning sheet
 
 describe("capacity-planning sheet", () => {
-  const plan = planningSheetPlan(["command-r-08-2024", catalog().models[3].record.id], ["rtx 4090", "h100 sxm5 80gb"], { setup: { ctx: 8192 } });
+  const plan = planningSheetPlan(["command-r-08-2024", catalog().models[3].record.id], ["rtx 4090", "h100 sxm5 80gb", "L40S"], { setup: { quant: "fp8" } });
   const cells = planCells(plan);
   const table = plan.tables[0];
   const tb = parseRange(table.address);
 
-  test("result columns are FIT formulas with structured references", () => {
-    expect(PLAN_FORMULAS["VRAM per GPU (GiB)"]).toBe("=FIT.VRAM([@Model],[@Quant],[@Context],[@Batch],[@Runtime],[@[KV dtype]],[@GPUs])");
-    expect(PLAN_FORMULAS.Status).toBe("=FIT.STATUS([@Model],[@GPU],[@Quant],[@Context],[@Batch],[@Runtime],[@[KV dtype]],[@GPUs])");
-    expect(PLAN_FORMULAS["Min GPUs"]).toBe("=FIT.MINGPUS([@Model],[@GPU],[@Quant],[@Context],[@Batch],[@Runtime],[@[KV dtype]])");
-    expect(thisRow("Tokens/s")).toBe("[@[Tokens/s]]");
+  test("a workload block of inputs: model, users or requests per minute, tokens, targets, hours", () => {
+    expect(WORKLOAD_ROWS.map((_, i) => cells.get(cellAddress(3 + i, 0))?.value)).toEqual([...WORKLOAD_ROWS]);
+    expect(["B4", "B5", "B6", "B7", "B8", "B9", "B10", "B11"].map((a) => cells.get(a)?.value)).toEqual([findModel("command-r-08-2024").record.name, DEFAULT_WORKLOAD.users, "", DEFAULT_WORKLOAD.promptTokens, DEFAULT_WORKLOAD.outputTokens, DEFAULT_WORKLOAD.tokensPerSecondPerUser, "", 730]);
+    // Input cells are styled as inputs.
+    expect(plan.styles.find((st) => st.address === "B4:B11")?.fill).toBe("#FFCC99");
+  });
+
+  test("result columns are live FIT.PLAN formulas over the workload block and this row", () => {
+    expect(PLAN_FORMULAS["Total GPUs"]).toBe('=FIT.PLAN($B$4,[@GPU],[@Quant],$B$5,$B$7,$B$8,"total_gpus",$B$9,$B$10,[@[Price per GPU-hour]],[@Runtime],[@[Engine flags]],$B$6,$B$11)');
+    expect(PLAN_FORMULAS["Cost per month"]).toContain('"cost_per_month"');
+    expect(PLAN_FORMULAS["Price source"]).toContain('"price_source"');
+    expect(thisRow("Engine flags")).toBe("[@[Engine flags]]");
     expect(thisRow("a[b]#c")).toBe("[@[a'[b']'#c]]");
-    // Every structured reference names a column of the table.
-    for (const f of Object.values(PLAN_FORMULAS)) {
-      for (const m of f!.matchAll(/\[@\[?([^\]]+)\]?\]/g)) expect(PLAN_COLUMNS).toContain(m[1]);
-    }
-    expect(expectValidFitCalls(plan)).toBeGreaterThan(0);
+    // Every structured reference names a column of the table; every field is one FIT.PLAN knows.
+    for (const f of Object.values(PLAN_FORMULAS)) for (const m of f!.matchAll(/\[@\[?([^\]]+)\]?\]/g)) expect(PLAN_COLUMNS).toContain(m[1]);
+    expect(expectValidFitCalls(plan)).toBe(9 * 3);
   });
-  test("the table: header, a live first row, starter rows from the other pairs", () => {
-    expect(tb.top).toBe(12);
-    expect(PLAN_COLUMNS.map((_, c) => cells.get(cellAddress(12, c))?.value)).toEqual([...PLAN_COLUMNS]);
+
+  test("the table: one candidate per chosen GPU with the setup's format and engine, blank flags and price", () => {
+    expect(tb.top).toBe(13);
+    expect(PLAN_COLUMNS.map((_, c) => cells.get(cellAddress(13, c))?.value)).toEqual([...PLAN_COLUMNS]);
     expect(isValidTableName(table.name)).toBe(true);
-    // Row 14 follows the inputs block (A4:B11).
-    expect(["A14", "B14", "C14", "D14", "H14"].map((a) => cells.get(a)?.formula)).toEqual(["=$B$4", "=$B$5", "=$B$6", "=$B$7", "=$B$11"]);
-    expect(["A4", "A5", "A6", "A7", "A11"].map((a) => cells.get(a)?.value)).toEqual(["Model", "GPU", "Quant", "Context", "GPUs"]);
-    // 2 models × 2 GPUs = 4 pairs; the first is the live row.
-    expect(tb.bottom - tb.top).toBe(4);
-    expect(cells.get("D15")).toEqual({ value: 8192, numberFormat: "#,##0" });
-    expect(cells.get("I15")).toMatchObject({ formula: PLAN_FORMULAS["VRAM per GPU (GiB)"], numberFormat: "0.00" });
-    expect(cells.get("O17")?.formula).toBe(PLAN_FORMULAS["Tokens/s"]);
+    expect(tb.bottom - tb.top).toBe(3);
+    expect(["A15", "B15", "C15", "D15", "E15"].map((a) => cells.get(a)?.value)).toEqual([findGpu("rtx 4090").name, "fp8", "vllm", "", ""]);
+    expect(cells.get("H15")).toMatchObject({ formula: PLAN_FORMULAS["Total GPUs"], numberFormat: "#,##0" });
+    expect(cells.get("J17")).toMatchObject({ formula: PLAN_FORMULAS["Cost per month"], numberFormat: "$#,##0" });
+    // The note on prices sits above the table.
+    expect(String(cells.get("A13")?.value)).toMatch(/Your price always wins/);
   });
-  test("one model and GPU still gives a few starter rows", () => {
-    const p = planningSheetPlan(["command-r-08-2024"], ["rtx 4090"]);
-    const b = parseRange(p.tables[0].address);
-    expect(b.bottom - b.top).toBe(3);
-    expect(planCells(p).get("D15")?.value).toBe(4096 * 4);
+
+  test("a chart of cost per month by candidate, beside the table", () => {
+    expect(plan.charts).toEqual([expect.objectContaining({ type: "ColumnClustered", seriesAddress: "J14:J17", categoriesAddress: "A15:A17", title: "Cost per month by candidate" })]);
   });
+
   test("dropdowns read ranges of hidden helper columns holding the lists as values", () => {
     const lists = planningLists();
     expect(lists.Models).toHaveLength(catalog().models.length);
     // Why ranges: a typed list source is capped at 255 characters.
     expect(lists.Models.join(",").length).toBeGreaterThan(255);
-    const quantRule = plan.validations.find((v) => v.address === "B6")!;
+    const quantRule = plan.validations.find((v) => v.address === "B15:B17")!;
     expect(quantRule.rule).toEqual({ kind: "list", source: `=$${columnLetters(HELPER_COL + 2)}$2:$${columnLetters(HELPER_COL + 2)}$${lists.Quants.length + 1}` });
     expect(quantRule.errorStyle).toBe("Stop");
     const src = parseRange((quantRule.rule as { source: string }).source.slice(1));
     const listed = Array.from({ length: src.bottom - src.top + 1 }, (_, i) => cells.get(cellAddress(src.top + i, src.left))?.value);
     expect(listed).toEqual(catalog().quants.map((q) => q.id));
-    expect(cells.get(cellAddress(0, HELPER_COL + 2))?.value).toBe("Quants");
-    expect(plan.columns.find((c) => c.hidden)?.address).toBe(`${columnLetters(HELPER_COL)}:${columnLetters(HELPER_COL + 4)}`);
-    // Model dropdown warns but accepts imported names; context is a whole number.
+    expect(plan.columns.find((c) => c.hidden)?.address).toBe(`${columnLetters(HELPER_COL)}:${columnLetters(HELPER_COL + 3)}`);
+    // The model dropdown warns but accepts imported names; counts are whole numbers.
     expect(plan.validations.find((v) => v.address === "B4")?.errorStyle).toBe("Warning");
-    expect(plan.validations.find((v) => v.address === "B7")?.rule).toEqual({ kind: "wholeNumber", min: 1, max: 10_000_000 });
-    // The table's input columns get the same dropdowns.
-    expect(plan.validations.find((v) => v.address === "F14:F17")?.rule).toEqual(plan.validations.find((v) => v.address === "B9")?.rule);
+    expect(plan.validations.find((v) => v.address === "B5")?.rule).toEqual({ kind: "wholeNumber", min: 1, max: 10_000_000 });
+    expect(plan.validations.find((v) => v.address === "A15:A17")?.errorStyle).toBe("Warning");
     expect(planProblems(plan)).toEqual([]);
   });
-  test("status column is coloured, header frozen", () => {
-    expect(plan.conditionalFormats.map((c) => c.address)).toEqual(["J14:J17", "J14:J17", "J14:J17", "J14:J17"]);
-    expect(plan.freeze).toEqual({ rows: 13, columns: 0 });
+
+  test("the sheet's formulas give the plan's own answers", () => {
+    // What FIT.PLAN returns for the first row is what the core plans for that workload.
+    const p = plan_({ setup: { model: "command-r-08-2024", gpu: "rtx 4090", quant: "fp8", runtime: "vllm" }, workload: { users: DEFAULT_WORKLOAD.users, promptTokens: DEFAULT_WORKLOAD.promptTokens, outputTokens: DEFAULT_WORKLOAD.outputTokens, tokensPerSecondPerUser: DEFAULT_WORKLOAD.tokensPerSecondPerUser } });
+    expect(p.totalGpus).toBeGreaterThanOrEqual(1);
   });
 });
+
 
 // ---------------------------------------------------------------- memory chart
 

@@ -61,7 +61,7 @@ export interface ValidationSpec {
 
 /** A chart over written cells: series in columns (header row = series names), categories separate. */
 export interface ChartSpec {
-  type: "Line";
+  type: "Line" | "ColumnClustered";
   /** Header row + values, one series per column. */
   seriesAddress: string;
   /** The x values (one column, no header). Set per series, because Excel would otherwise plot a numeric first column as a series. */
@@ -383,24 +383,32 @@ export const quoteFormulaText = (s: string): string => `"${s.replace(/"/g, '""')
 
 /** Arity of each FIT custom function (min required, max accepted), as the functions runtime declares them. */
 export const FIT_SIGNATURES: Readonly<Record<string, { min: number; max: number }>> = {
-  VRAM: { min: 2, max: 7 },
-  WEIGHTS: { min: 2, max: 4 },
-  KVCACHE: { min: 1, max: 6 },
-  BREAKDOWN: { min: 2, max: 7 },
-  FITS: { min: 3, max: 8 },
-  STATUS: { min: 3, max: 8 },
-  HEADROOM: { min: 3, max: 8 },
-  MAXCTX: { min: 3, max: 7 },
-  MAXBATCH: { min: 3, max: 7 },
-  MINGPUS: { min: 3, max: 7 },
-  TOKS: { min: 3, max: 7 },
+  VRAM: { min: 2, max: 8 },
+  WEIGHTS: { min: 2, max: 5 },
+  KVCACHE: { min: 1, max: 7 },
+  BREAKDOWN: { min: 2, max: 8 },
+  FITS: { min: 3, max: 9 },
+  STATUS: { min: 3, max: 9 },
+  HEADROOM: { min: 3, max: 9 },
+  MAXCTX: { min: 3, max: 8 },
+  MAXBATCH: { min: 3, max: 8 },
+  MINGPUS: { min: 3, max: 8 },
+  TOKS: { min: 3, max: 9 },
+  TTFT: { min: 3, max: 7 },
+  GPULAYERS: { min: 3, max: 9 },
+  OFFLOAD: { min: 3, max: 9 },
+  GPUSNEEDED: { min: 6, max: 11 },
+  COSTMONTH: { min: 6, max: 13 },
+  COSTPERMTOK: { min: 6, max: 12 },
+  PLAN: { min: 6, max: 14 },
+  PLANCOMPARE: { min: 5, max: 11 },
   MODEL: { min: 1, max: 2 },
   GPU: { min: 1, max: 2 },
   MODELS: { min: 0, max: 1 },
   GPUS: { min: 0, max: 1 },
   QUANTS: { min: 0, max: 1 },
   RUNTIMES: { min: 0, max: 0 },
-  COMPARE: { min: 2, max: 7 },
+  COMPARE: { min: 2, max: 8 },
 };
 
 /** The call text of a FIT function, e.g. fitCall("VRAM", ["$A9", "$B$2"]) → `FIT.VRAM($A9,$B$2)`; trailing "" args are dropped; the arity is checked. */
