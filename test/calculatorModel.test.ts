@@ -135,10 +135,28 @@ describe("model page", () => {
     const p = modelPage("qwen3.5-35b-a3b");
     expect(p.title).toBe(catalog().index.model.map.get("qwen3.5-35b-a3b")!.record.name);
     const labels = p.spec.map((x) => x.label);
-    for (const l of ["Company", "Family", "Release date", "Architecture", "License", "Modality", "Context window (tokens)", "Total parameters", "Active parameters", "Layers", "Hidden size", "Attention heads", "KV heads", "KV-bearing layers"]) expect(labels).toContain(l);
-    expect(p.behaviour.join(" ")).toMatch(/Gated DeltaNet/);
-    expect(p.behaviour.join(" ")).toMatch(/fixed-size state per sequence/);
+    for (const l of ["Company", "Family", "Release date", "Architecture", "Layout", "License", "Modality", "Context window (native, tokens)", "Extended context window (tokens)", "Total parameters", "Active parameters", "Layers", "Hidden size", "Attention heads", "KV heads", "KV-bearing layers"]) expect(labels).toContain(l);
+    const value = (key: string) => p.spec.find((x) => x.key === key)!.value;
+    expect([value("context_window"), value("extended_context_window"), value("architecture_label")]).toEqual(["262,144", "1,010,000", "Hybrid multimodal MoE transformer (Gated DeltaNet + gated attention)"]);
+    // Not an MLA model: the plain label.
+    expect(p.spec.find((x) => x.key === "head_dim")!.label).toBe("Head dim");
+    expect(p.spec.find((x) => x.key === "hf_id")).toMatchObject({ value: "Qwen/Qwen3.5-35B-A3B", link: "https://huggingface.co/Qwen/Qwen3.5-35B-A3B" });
+    expect(p.sections.map((s) => s.heading)).toEqual(["Overview", "Training scope", "Architecture and layout", "Context design", "What improved", "Release context", "Where it is strong", "Memory behaviour"]);
+    for (const s of p.sections.slice(0, -1)) expect(s.cites.length).toBeGreaterThan(0);
+    const memory = p.sections.at(-1)!.paragraphs.join(" ");
+    expect(memory).toMatch(/Gated DeltaNet/);
+    expect(memory).toMatch(/10 of 40 layers/);
+    expect(memory).toMatch(/30 recurrent layers .* fixed .* of state per sequence/);
     expect(p.sources.length).toBeGreaterThan(0);
-    for (const src of p.sources) expect(src.url).toMatch(/^https?:\/\//);
+    for (const src of p.sources) {
+      expect(src.url).toMatch(/^https?:\/\//);
+      // A clean "publisher: title (read date)" label, never a research note.
+      expect(src.label).toBe(`${src.publisher}: ${src.title} (read ${src.date})`);
+      expect(src.label).not.toMatch(/config used =|not read from|agent transcript/);
+    }
+  });
+
+  test("an MLA model labels its head dim as latent + rope", () => {
+    expect(modelPage("deepseek-v3").spec.find((x) => x.key === "head_dim")).toMatchObject({ label: "Head dim (MLA: latent + rope)", value: "576" });
   });
 });

@@ -7,10 +7,10 @@ import { isFitError } from "../core/errors";
 import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
 import { looksLikeRepoId } from "../core/hub";
 import { normalizeName } from "../core/names";
-import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
+import { modelPageView, type PageSectionView, type PageSource } from "../core/modelPages";
 import type { TermName } from "../core/runtimeProfile";
-import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
-import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+import { formatFieldValue, hubRepoUrl, MODEL_FIELDS } from "../core/spec";
+import { formatCount, formatParams, toGiB } from "../core/units";
 
 /** The calculator form. Names are as typed (ids, names or HF ids). */
 export interface CalcState {
@@ -257,29 +257,22 @@ export function contextWarning(model: string, ctx: number): string | null {
 }
 
 /** A spec value shown as text: params in billions, counts with separators. */
-export function formatField(format: FieldFormat, v: string | number | boolean | null): string {
-  if (v === null) return "—";
-  if (typeof v === "boolean") return v ? "yes" : "no";
-  if (typeof v === "string") return v;
-  switch (format) {
-    case "params":
-      return formatParams(v);
-    case "count":
-      return formatCount(v);
-    case "gib":
-      return `${v.toFixed(1)} GiB`;
-    default:
-      return String(v);
-  }
+export const formatField = formatFieldValue;
+
+/** One row of a model's spec table; `link` is set for values that are Hub repos. */
+export interface SpecRow {
+  key: string;
+  label: string;
+  value: string;
+  link?: string;
 }
 
 export interface ModelPage {
   id: string;
   title: string;
-  overview: string;
-  spec: Array<{ label: string; value: string }>;
-  behaviour: string[];
-  sources: Array<{ title: string; url: string; date: string }>;
+  spec: SpecRow[];
+  sections: PageSectionView[];
+  sources: PageSource[];
 }
 
 function safeUrl(url: string): string | null {
@@ -291,32 +284,23 @@ function safeUrl(url: string): string | null {
   }
 }
 
-/** The model page: overview, spec table, how its memory behaves, and sources. */
+/** The model page: spec table, written sections, memory behaviour from the core's numbers, and sources (http(s) only). */
 export function modelPage(name: string): ModelPage {
   const m: ModelEntry = findModel(name);
-  const r = m.record;
-  const layers = m.arch.layers;
-  const kinds = new Map<string, number>();
-  for (const l of layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
-  const kvPerToken = layers.reduce((s, l) => s + l.mixers.reduce((t, x) => t + kvBytesPerToken(x, 2), 0), 0);
-  const behaviour = [
-    `Layers: ${[...kinds].map(([d, n]) => `${n} × ${d}`).join("; ")}.`,
-    kvPerToken > 0 ? `KV cache at 16-bit: ${formatBytes(kvPerToken)} per token over all layers before window limits (${formatBytes(kvPerToken * 32768)} for 32K tokens).` : "No layer keeps a per-token KV cache.",
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "sliding" || x.kind === "chunked")) ? ["Sliding-window / chunked layers hold at most their window of tokens, so long contexts grow memory only on the global layers."] : []),
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "gdn" || x.kind === "kda" || x.kind === "mamba2" || x.kind === "mamba1")) ? ["Linear-attention / SSM layers keep a fixed-size state per sequence: constant in context, linear in concurrency."] : []),
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "mla")) ? ["MLA caches one compressed latent per token, not per-head K and V."] : []),
-    ...(m.params.active !== m.params.total ? [`Mixture of experts: all ${formatParams(m.params.total)} parameters are resident; ${formatParams(m.params.active)} are read per token, which sets decode speed.`] : []),
-    r.notes,
-  ];
+  const view = modelPageView(m);
   return {
-    id: r.id,
-    title: r.name,
-    overview: `${r.name} by ${r.company} (${r.family} family), released ${r.releaseDate}: ${formatParams(m.params.total)} parameters${m.params.active !== m.params.total ? `, ${formatParams(m.params.active)} active` : ""}, ${formatCount(r.contextWindow)}-token context, ${r.license} license.`,
-    spec: MODEL_FIELDS.map((f) => ({ label: f.label, value: formatField(f.format, f.value(m)) })),
-    behaviour,
-    sources: [...r.sources.map((x) => ({ title: x.what, url: x.url, date: x.date })), { title: "Published parameter count", url: r.params.source, date: r.sources[0]?.date ?? "" }]
-      .map((x) => ({ title: x.title, url: safeUrl(x.url), date: x.date }))
-      .filter((s): s is { title: string; url: string; date: string } => s.url !== null),
+    id: m.record.id,
+    title: m.record.name,
+    spec: MODEL_FIELDS.map((f) => {
+      const raw = f.value(m);
+      const value = formatFieldValue(f.format, raw);
+      return { key: f.key, label: f.labelFor?.(m) ?? f.label, value, ...(f.format === "repo" && typeof raw === "string" ? { link: hubRepoUrl(raw) } : {}) };
+    }),
+    sections: view.sections,
+    sources: view.sources.flatMap((s) => {
+      const url = safeUrl(s.url);
+      return url ? [{ ...s, url }] : [];
+    }),
   };
 }
 
