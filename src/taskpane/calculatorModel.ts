@@ -1,16 +1,19 @@
 // What the pane shows, computed from the form's state: pure functions over the
 // core, so the calculator, the model page and the GPU comparison are testable
 // without a browser or Excel.
-import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
+import { catalog, findModel, findQuant, findRuntime, type ModelEntry } from "../core/catalog";
+import { buildCommand, checkEngineFlags, fieldsFromCommand, type BuiltCommand } from "../core/commandLine";
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
 import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
 import { looksLikeRepoId } from "../core/hub";
 import { normalizeName } from "../core/names";
+import { matchScore } from "./pickerSearch";
 import { modelPageView, type PageSectionView, type PageSource } from "../core/modelPages";
 import type { TermName } from "../core/runtimeProfile";
 import { formatFieldValue, hubRepoUrl, MODEL_FIELDS } from "../core/spec";
 import { formatCount, formatParams, toGiB } from "../core/units";
+import { weightBytes } from "../core/weightBytes";
 
 /** The calculator form. Names are as typed (ids, names or HF ids). */
 export interface CalcState {
@@ -28,6 +31,8 @@ export interface CalcState {
   engineVersion: string | null;
   /** vLLM MTP speculative tokens; null = off. */
   speculativeTokens: number | null;
+  /** The engine's own flags for settings no field holds ("--max-num-seqs 64 --enforce-eager"). */
+  engineArgs: string;
 }
 
 export const DEFAULT_STATE: CalcState = {
@@ -42,6 +47,7 @@ export const DEFAULT_STATE: CalcState = {
   gpuUtil: null,
   engineVersion: null,
   speculativeTokens: null,
+  engineArgs: "",
 };
 
 /** Context presets offered next to free entry. */
@@ -65,6 +71,9 @@ export interface CalcResult {
   headroomBytes: number;
   hostBytes: number;
   maxContext: number;
+  /** The model's native window and, where published, the extended one (the chart runs to the native one). */
+  contextWindow: number;
+  extendedContextWindow: number | null;
   maxConcurrency: number;
   tokensPerSecond: number;
   terms: TermShare[];
@@ -106,19 +115,22 @@ export function hasGpuUtil(runtime: string): boolean {
   }
 }
 
-function input(s: CalcState): EstimateInput {
+/** The estimate input of a form state. KV "auto" is left to the engine (and to -ctk/-ctv in the flags). */
+export function inputOf(s: CalcState): EstimateInput {
   return {
     model: s.model,
     quant: s.quant,
     runtime: s.runtime,
-    kvDtype: s.kvDtype,
+    kvDtype: s.kvDtype === "auto" ? null : s.kvDtype,
     gpu: s.gpu,
     gpus: s.gpus,
     gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null,
     engineVersion: isVllm(s.runtime) ? s.engineVersion : null,
     speculativeTokens: isVllm(s.runtime) ? s.speculativeTokens : null,
+    engineArgs: s.engineArgs.trim() ? s.engineArgs : null,
   };
 }
+const input = inputOf;
 
 /** The calculator's answer for a form state, or the core's message when the input is not valid. */
 export function calculate(s: CalcState): CalcResult | CalcError {
@@ -146,6 +158,8 @@ export function calculate(s: CalcState): CalcResult | CalcError {
       headroomBytes: e.headroomBytes as number,
       hostBytes: t.hostBytes,
       maxContext: maxContextOf(p, vram, s.batch),
+      contextWindow: p.setup.model.record.contextWindow,
+      extendedContextWindow: p.setup.model.record.extendedContextWindow?.tokens ?? null,
       maxConcurrency: concurrencyOf(p, vram, s.ctx),
       tokensPerSecond: speedOf(p, s.ctx, s.batch).aggregate,
       terms,
@@ -166,29 +180,22 @@ export interface Option {
   detail: string;
 }
 
-function rank(query: string, fields: string[]): number {
-  const q = query.trim().toLowerCase();
-  if (!q) return 1;
-  let best = 0;
-  for (const [i, f] of fields.entries()) {
-    const v = f.toLowerCase();
-    const words = q.split(/\s+/);
-    if (v === q) best = Math.max(best, 100 - i);
-    else if (v.startsWith(q)) best = Math.max(best, 80 - i);
-    else if (v.includes(q)) best = Math.max(best, 60 - i);
-    else if (words.every((w) => v.includes(w))) best = Math.max(best, 40 - i);
-  }
-  return best;
+/** What a picker shows: the best matches, and how many there are in all (the list shows at most `limit`). */
+export interface SearchResult {
+  options: Option[];
+  total: number;
 }
 
-/** Models matching what the user typed (name, id, company, family, HF id), best first. */
-export function searchModels(query: string, limit = 50): Option[] {
-  return catalog()
-    .models.map((m) => ({ m, score: rank(query, [m.record.name, m.record.id, m.record.company, m.record.family, m.record.checkpoint.repo, ...m.record.aliases]) }))
+/** Models matching what the user typed (name, id, HF id, company, family, aliases), best first, forgiving spaces, punctuation and small typos. */
+export function searchModels(query: string, limit = 50): SearchResult {
+  const hits = catalog()
+    .models.map((m) => ({ m, score: matchScore(query, [m.record.name, m.record.id, m.record.checkpoint.repo, ...m.record.aliases, m.record.family, m.record.company]) }))
     .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name))
-    .slice(0, limit)
-    .map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` }));
+    .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name));
+  return {
+    total: hits.length,
+    options: hits.slice(0, limit).map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` })),
+  };
 }
 
 /** Option ids that ask for a Hub lookup instead of naming a model. */
@@ -217,14 +224,13 @@ export function setupFor(model: string, s: Pick<CalcState, "runtime" | "quant">)
   return { runtime: s.runtime === "ollama" ? "ollama" : "llama.cpp", quant: "native" };
 }
 
-/** GPUs matching what the user typed (name, id, vendor, class, alias), best first. */
-export function searchGpus(query: string, limit = 80): Option[] {
-  return catalog()
-    .gpus.map((g) => ({ g, score: rank(query, [g.name, g.id, ...g.aliases, g.vendor, g.class]) }))
+/** GPUs matching what the user typed (name, id, alias, vendor, class), best first, as forgiving as the model picker. */
+export function searchGpus(query: string, limit = 80): SearchResult {
+  const hits = catalog()
+    .gpus.map((g) => ({ g, score: matchScore(query, [g.name, g.id, ...g.aliases, g.vendor, g.class]) }))
     .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || b.g.memoryBytes - a.g.memoryBytes)
-    .slice(0, limit)
-    .map(({ g }) => ({ id: g.id, label: g.name, detail: `${g.vendor} · ${toGiB(g.memoryBytes).toFixed(1)} GiB · ${g.bandwidthGBs} GB/s` }));
+    .sort((a, b) => b.score - a.score || b.g.memoryBytes - a.g.memoryBytes);
+  return { total: hits.length, options: hits.slice(0, limit).map(({ g }) => ({ id: g.id, label: g.name, detail: `${g.vendor} · ${toGiB(g.memoryBytes).toFixed(1)} GiB · ${g.bandwidthGBs} GB/s` })) };
 }
 
 /** Quant ids the chosen engine runs (all of them when the engine name is not valid yet). */
@@ -246,11 +252,14 @@ export function kvDtypesFor(runtime: string): string[] {
   }
 }
 
-/** A warning when ctx is above the model's documented window (the estimate is still computed). */
+/** A warning when ctx is above the model's native window (the estimate is still computed); it names the extended window where one is published. */
 export function contextWarning(model: string, ctx: number): string | null {
   try {
-    const m = findModel(model);
-    return ctx > m.record.contextWindow ? `${formatCount(ctx)} tokens is above ${m.record.name}'s context window of ${formatCount(m.record.contextWindow)}; the estimate is computed anyway.` : null;
+    const r = findModel(model).record;
+    if (ctx <= r.contextWindow) return null;
+    const ext = r.extendedContextWindow;
+    const beyond = ext ? (ctx <= ext.tokens ? ` Up to ${formatCount(ext.tokens)} needs ${ext.method.split(/[(;]/)[0].trim()}, which the shipped config does not enable.` : ` Even its extended window is ${formatCount(ext.tokens)}.`) : "";
+    return `${formatCount(ctx)} tokens is above ${r.name}'s native context window of ${formatCount(r.contextWindow)}.${beyond} The estimate is computed anyway.`;
   } catch {
     return null;
   }
@@ -311,8 +320,15 @@ export type GpuSortKey = ComparisonColumn;
 
 const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, OOM: 2, Unsupported: 3 };
 
-/** Every catalog GPU for the current setup, filtered by class and vendor and sorted. */
-export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: string } = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
+/** The comparison's filters: vendor, class, and a name search (as forgiving as the GPU picker). */
+export interface GpuFilter {
+  vendor?: string;
+  class?: string;
+  query?: string;
+}
+
+/** Every catalog GPU for the current setup, filtered by class, vendor and name, and sorted. */
+export function gpuComparison(s: CalcState, filter: GpuFilter = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
   let rows: GpuRow[];
   try {
     const { gpu: _gpu, ...setup } = input(s);
@@ -321,7 +337,8 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
     if (isFitError(err)) return { ok: false, error: err.message };
     throw err;
   }
-  const kept = rows.filter((r) => (!filter.vendor || r.vendor === filter.vendor) && (!filter.class || r.class === filter.class));
+  const names = filter.query?.trim() ? new Map(catalog().gpus.map((g) => [g.id, [g.name, g.id, ...g.aliases]])) : undefined;
+  const kept = rows.filter((r) => (!filter.vendor || r.vendor === filter.vendor) && (!filter.class || r.class === filter.class) && (!names || matchScore(filter.query!, names.get(r.id) ?? [r.name]) > 0));
   const value = (r: GpuRow): number | string => (sort.key === "name" ? r.name.toLowerCase() : sort.key === "status" ? STATUS_ORDER[r.status] : (r[sort.key] ?? -Infinity));
   return kept.sort((a, b) => {
     const va = value(a);
@@ -335,4 +352,119 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
 export function gpuFacets(): { vendors: string[]; classes: string[] } {
   const gpus = catalog().gpus;
   return { vendors: [...new Set(gpus.map((g) => g.vendor))].sort(), classes: [...new Set(gpus.map((g) => g.class))].sort() };
+}
+
+// ---- switching engine -------------------------------------------------------------
+
+/** Effective bits per weight of a model under a format (for "closest format"). */
+function bitsOf(model: ModelEntry, quant: string): number {
+  return weightBytes(model, findQuant(quant)).bitsPerWeight;
+}
+
+/** Whether an engine runs this model in this format (the core's own support rules). */
+function runs(s: CalcState, runtime: string, quant: string): boolean {
+  try {
+    prepare({ model: s.model, runtime, quant, gpus: s.gpus });
+    return true;
+  } catch (e) {
+    if (isFitError(e)) return false;
+    throw e;
+  }
+}
+
+/** What switching engine changed, for the user to read. */
+export interface EngineSwitch {
+  quant: string;
+  kvDtype: string;
+  engineArgs: string;
+  notes: string[];
+}
+
+/**
+ * The form after switching engine: the weight format stays if the new engine
+ * runs it, else the closest format it runs (nearest bits per weight; the
+ * checkpoint's own when that is as close); the KV type stays if supported;
+ * engine flags, which are the old engine's, are cleared. Notes say what changed.
+ */
+export function switchEngine(s: CalcState, runtime: string): EngineSwitch {
+  const notes: string[] = [];
+  const name = (id: string) => findRuntime(id).name;
+  let quant = s.quant;
+  let model: ModelEntry | undefined;
+  try {
+    model = findModel(s.model);
+  } catch {
+    model = undefined;
+  }
+  if (model && !runs(s, runtime, s.quant)) {
+    const m = model;
+    const here = bitsOf(m, s.quant);
+    const candidates = quantsFor(runtime).filter((q) => runs(s, runtime, q));
+    const distance = (q: string) => Math.abs(Math.log(bitsOf(m, q) / here));
+    const best = candidates.sort((a, b) => distance(a) - distance(b) || (a === "native" ? -1 : b === "native" ? 1 : 0))[0];
+    if (best) {
+      quant = best;
+      notes.push(`Weights: ${name(runtime)} does not run ${s.quant}; ${best} is the closest format it runs (${bitsOf(m, best).toFixed(1)} vs ${here.toFixed(1)} bits per weight).`);
+    }
+  } else if (!model && !quantsFor(runtime).includes(quant)) quant = quantsFor(runtime)[0];
+  let kvDtype = s.kvDtype;
+  if (!kvDtypesFor(runtime).includes(kvDtype)) {
+    notes.push(`KV cache: ${name(runtime)} has no ${kvDtype} cache; back to its default.`);
+    kvDtype = "auto";
+  }
+  if (s.engineArgs.trim()) notes.push(`Engine flags cleared: they were ${name(s.runtime)}'s (${s.engineArgs.trim()}).`);
+  return { quant, kvDtype, engineArgs: "", notes };
+}
+
+// ---- the command line -------------------------------------------------------------
+
+/** The serve command that reproduces the form's setup, with what a command cannot carry. */
+export function commandFor(s: CalcState): BuiltCommand | CalcError {
+  try {
+    const runtime = findRuntime(s.runtime).id;
+    return buildCommand({ model: s.model, runtime, quant: s.quant, ctx: s.ctx, batch: s.batch, gpus: s.gpus, kvDtype: s.kvDtype, gpuUtil: hasGpuUtil(runtime) ? s.gpuUtil : null, speculativeTokens: isVllm(runtime) ? s.speculativeTokens : null, engineVersion: isVllm(runtime) ? s.engineVersion : null, engineArgs: s.engineArgs });
+  } catch (e) {
+    if (isFitError(e)) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/**
+ * The form a pasted serve command describes: engine, model, format and the
+ * fields its flags set; settings it does not give go back to the engine's
+ * defaults, and the workload it cannot say (vLLM is not told the concurrency)
+ * stays as it was. Flags no field holds become the engine flags.
+ */
+export function stateFromCommand(s: CalcState, text: string): CalcState | CalcError {
+  try {
+    const f = fieldsFromCommand(text);
+    return {
+      ...s,
+      model: f.model,
+      runtime: f.runtime,
+      quant: f.quant ?? "native",
+      ctx: f.ctx ?? s.ctx,
+      batch: f.batch ?? s.batch,
+      gpus: f.gpus ?? 1,
+      gpuUtil: f.gpuUtil ?? null,
+      kvDtype: f.kvDtype ?? "auto",
+      speculativeTokens: f.speculativeTokens ?? null,
+      engineVersion: f.runtime === "vllm" ? s.engineVersion : null,
+      engineArgs: f.engineArgs,
+    };
+  } catch (e) {
+    if (isFitError(e)) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** Checks the Engine flags field for an engine: the text to use, or the parser's message. */
+export function engineFlagsError(runtime: string, text: string): string | null {
+  try {
+    checkEngineFlags(findRuntime(runtime).id, text);
+    return null;
+  } catch (e) {
+    if (isFitError(e)) return e.message;
+    throw e;
+  }
 }
