@@ -4,6 +4,7 @@ import { estimate, maxBatch, maxContext } from "../src/core/estimate";
 import { catalog } from "../src/core/catalog";
 import { calculate, commandFor, contextWarning, DEFAULT_STATE, engineFlagsError, gpuComparison, hasGpuUtil, kvDtypesFor, modelPage, quantsFor, searchGpus, searchModels, stateFromCommand, switchEngine, type CalcState } from "../src/taskpane/calculatorModel";
 import { fitAdvice } from "../src/taskpane/fitAdvice";
+import { notCarried } from "../src/taskpane/workbookActions";
 import { memoryCurve } from "../src/taskpane/memoryCurve";
 
 const state = (over: Partial<CalcState> = {}): CalcState => ({ ...DEFAULT_STATE, ...over });
@@ -250,5 +251,12 @@ describe("model page", () => {
 
   test("an MLA model labels its head dim as latent + rope", () => {
     expect(modelPage("deepseek-v3").spec.find((x) => x.key === "head_dim")).toMatchObject({ label: "Head dim (MLA: latent + rope)", value: "576" });
+  });
+});
+
+describe("workbook inserts", () => {
+  test("say what of the setup their formulas cannot carry", () => {
+    expect(notCarried(DEFAULT_STATE)).toBeNull();
+    expect(notCarried({ ...DEFAULT_STATE, runtime: "vllm", engineArgs: "--max-num-seqs 8", gpuUtil: 0.8 })).toBe("The inserted formulas do not carry engine flags (--max-num-seqs 8), the GPU memory share (0.8): the FIT functions take no such argument, so they use the engine's defaults.");
   });
 });
