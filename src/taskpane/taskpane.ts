@@ -122,48 +122,41 @@ function markFirstVerdict(): void {
   document.documentElement.dataset.firstVerdictMs = performance.now().toFixed(0);
 }
 
-function boot(host: Host): void {
-  const inExcel = host.excel !== null;
-  const badge = document.getElementById("host-badge") as HTMLElement;
-  badge.textContent = inExcel ? "In Excel" : "Standalone calculator";
+/**
+ * Renders the calculator at once, from the default setup, with the OS theme;
+ * returns how to finish the pane once Office says where it runs (its actions,
+ * the Office theme, the other tabs). The verdict does not wait for office.js.
+ */
+function boot(): (host: Host) => void {
   theme();
-
   const calcPanel = document.getElementById("panel-calc") as HTMLElement;
   const modelPanel = document.getElementById("panel-model") as HTMLElement;
   const gpuPanel = document.getElementById("panel-gpus") as HTMLElement;
   const customPanel = document.getElementById("panel-custom") as HTMLElement;
 
+  let host: Host | undefined;
   // Built on first use: the calculator's verdict comes first, the rest when its tab is opened.
   let gpus: GpuView | undefined;
   let custom: CustomView | undefined;
+  let basketList: ReturnType<typeof basketView> | undefined;
+  let modelActions: HTMLElement | null = null;
   const gpuRows = () => {
     if (gpus) return gpus.rows();
     const rows = gpuComparison(state);
     return Array.isArray(rows) ? rows : [];
   };
   const gpuIds = () => gpuRows().filter((r) => r.status !== "Unsupported").map((r) => r.id);
-  const basketList = inExcel ? basketView() : undefined;
-  const calcActions = inExcel
-    ? h("div", {}, h("h2", {}, "Workbook"), basketList!.root, insertButtons(host, [["gpu-grid", "GPU grid"], ["planning-sheet", "planning sheet"], ["chart", "chart"]], () => [state.gpu, ...gpuIds().filter((g) => g !== state.gpu)]))
-    : exportButtons("Memory breakdown", () => {
-        const r = calculate(state);
-        if (!r.ok) return [["Error", r.error]];
-        return [["Term", "GiB per GPU"], ...r.terms.map((t) => [t.label, t.bytes / 2 ** 30]), ["Total", r.requiredBytes / 2 ** 30], ["Engine budget", r.budgetBytes / 2 ** 30], ["Status", r.status]];
-      });
-  const modelActions = inExcel
-    ? insertButtons(host, [["spec-table", "spec table"]], () => [state.gpu])
-    : exportButtons("Model spec", () => {
-        const p = modelPage(state.model);
-        return [["Field", "Value"], ...p.spec.map((s) => [s.label, s.value])];
-      });
 
   let visible = "panel-calc";
   const refreshVisible = () => {
     basketList?.render();
+    // Until the host is known the other tabs stay empty; attaching it renders the one shown.
+    if (!host) return;
+    const h0 = host;
     if (visible === "panel-model") renderModelPage(modelPanel, state.model, modelActions);
     if (visible === "panel-gpus") {
       if (!gpus) {
-        gpus = gpuView(state, inExcel ? insertButtons(host, [["gpu-grid", "GPU grid"]], () => gpuIds()) : exportButtons("GPU comparison", () => gpuTable(gpuRows())), (id, name) => {
+        gpus = gpuView(state, h0.excel ? insertButtons(h0, [["gpu-grid", "GPU grid"]], () => gpuIds()) : exportButtons("GPU comparison", () => gpuTable(gpuRows())), (id, name) => {
           state.gpu = id;
           calc.refresh();
           toast(`${name} is now the calculator's GPU.`);
@@ -175,8 +168,8 @@ function boot(host: Host): void {
     if (visible === "panel-custom") customView_();
   };
   let showTab: (tabId: string) => void = () => undefined;
-  const customView_ = (): CustomView => {
-    if (!custom) {
+  const customView_ = (): CustomView | undefined => {
+    if (!custom && host) {
       custom = customView(host.settings, host.custom, () => {
         calc.refresh();
         refreshVisible();
@@ -185,29 +178,58 @@ function boot(host: Host): void {
     }
     return custom;
   };
+  const actions = h("div", {});
   // The model picker's "Look up owner/name on Hugging Face" runs the lookup in the Add tab.
-  const calc = calculatorView(state, refreshVisible, calcActions, (repo) => {
+  const calc = calculatorView(state, refreshVisible, actions, (repo) => {
     showTab("tab-custom");
-    void customView_().lookUp(repo);
+    void customView_()?.lookUp(repo);
   }, markFirstVerdict);
   replace(calcPanel, calc.root);
   showTab = tabs((panel) => {
     visible = panel;
     refreshVisible();
   });
+
+  return (attached: Host) => {
+    host = attached;
+    const inExcel = attached.excel !== null;
+    (document.getElementById("host-badge") as HTMLElement).textContent = inExcel ? "In Excel" : "Standalone calculator";
+    theme();
+    if (inExcel) {
+      basketList = basketView();
+      replace(actions, h("h2", {}, "Workbook"), basketList.root, insertButtons(attached, [["gpu-grid", "GPU grid"], ["planning-sheet", "planning sheet"], ["chart", "chart"]], () => [state.gpu, ...gpuIds().filter((g) => g !== state.gpu)]));
+      modelActions = insertButtons(attached, [["spec-table", "spec table"]], () => [state.gpu]);
+    } else {
+      replace(
+        actions,
+        exportButtons("Memory breakdown", () => {
+          const r = calculate(state);
+          if (!r.ok) return [["Error", r.error]];
+          return [["Term", "GiB per GPU"], ...r.terms.map((t) => [t.label, t.bytes / 2 ** 30]), ["Total", r.requiredBytes / 2 ** 30], ["Engine budget", r.budgetBytes / 2 ** 30], ["Status", r.status]];
+        }),
+      );
+      modelActions = exportButtons("Model spec", () => {
+        const p = modelPage(state.model);
+        return [["Field", "Value"], ...p.spec.map((s) => [s.label, s.value])];
+      });
+    }
+    // The workbook's custom models are registered now: recompute, and render whatever tab is open.
+    calc.refresh();
+  };
 }
 
-/** Starts the pane once Office says where it runs (a plain browser reports no host). */
+/** Shows the calculator at once, then finishes the pane when Office says where it runs (a plain browser reports no host). */
 function start(): void {
+  const attach = boot();
   const standalone: Host = { excel: null, settings: null, custom: { models: [], gpus: [] }, recalc: async () => undefined };
   if (typeof Office === "undefined") {
-    boot(standalone);
+    attach(standalone);
     return;
   }
   void Office.onReady((info) => {
     const inExcel = info.host === Office.HostType.Excel && typeof Excel !== "undefined";
     if (!inExcel) {
-      boot(standalone);
+      attach(standalone);
       return;
     }
     const settings = Office.context.document.settings as unknown as SettingsLike;
@@ -219,7 +241,7 @@ function start(): void {
     const loaded = loadCustom(settings);
     if (loaded.error) toast(loaded.error);
     if (loaded.entries.models.length || loaded.entries.gpus.length) void recalc().catch(() => undefined);
-    boot({ excel: Excel as unknown as ExcelLike, settings, custom: loaded.inputs, recalc });
+    attach({ excel: Excel as unknown as ExcelLike, settings, custom: loaded.inputs, recalc });
   });
 }
 
