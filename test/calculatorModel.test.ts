@@ -2,7 +2,10 @@
 // comparison show, computed without a browser.
 import { estimate, maxBatch, maxContext } from "../src/core/estimate";
 import { catalog } from "../src/core/catalog";
-import { calculate, contextWarning, DEFAULT_STATE, gpuComparison, hasGpuUtil, kvDtypesFor, modelPage, quantsFor, searchGpus, searchModels, type CalcState } from "../src/taskpane/calculatorModel";
+import { calculate, commandFor, contextWarning, DEFAULT_STATE, engineFlagsError, gpuComparison, hasGpuUtil, kvDtypesFor, modelPage, quantsFor, searchGpus, searchModels, stateFromCommand, switchEngine, type CalcState } from "../src/taskpane/calculatorModel";
+import { fitAdvice } from "../src/taskpane/fitAdvice";
+import { notCarried } from "../src/taskpane/workbookActions";
+import { memoryCurve } from "../src/taskpane/memoryCurve";
 
 const state = (over: Partial<CalcState> = {}): CalcState => ({ ...DEFAULT_STATE, ...over });
 
@@ -74,22 +77,112 @@ describe("calculator", () => {
     expect(kvDtypesFor("vllm")).toContain("fp8");
   });
 
-  test("a context above the model's window is warned about", () => {
+  test("a context above the model's native window is warned about, naming the extended window", () => {
     expect(contextWarning("qwen3-8b", 4096)).toBeNull();
-    expect(contextWarning("qwen3-8b", 2_000_000)).toMatch(/above Qwen3-8B's context window/);
+    expect(contextWarning("qwen3-8b", 65536)).toBe("65,536 tokens is above Qwen3-8B's native context window of 32,768. Up to 131,072 needs YaRN RoPE scaling, factor 4 over 32,768, which the shipped config does not enable. The estimate is computed anyway.");
+    expect(contextWarning("qwen3-8b", 2_000_000)).toMatch(/native context window of 32,768\. Even its extended window is 131,072\./);
+    expect(contextWarning("llama-3.1-8b-instruct", 200_000)).toBe("200,000 tokens is above Llama 3.1 8B Instruct's native context window of 131,072. The estimate is computed anyway.");
     expect(contextWarning("not-a-model", 2_000_000)).toBeNull();
+  });
+
+  test("the max context stops at the native window, and the result says which window that is", () => {
+    const r = calculate(state({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp", gpu: "h100 sxm" }));
+    if (!r.ok) throw new Error(r.error);
+    expect([r.maxContext, r.contextWindow, r.extendedContextWindow]).toEqual([32768, 32768, 131072]);
   });
 });
 
 describe("pickers", () => {
   test("search by name, company and Hugging Face id, best first", () => {
-    expect(searchModels("llama 3.1 8b")[0].id).toMatch(/^llama-3\.1-8b/);
-    expect(searchModels("Qwen/Qwen3-8B")[0].id).toBe("qwen3-8b");
-    expect(searchModels("deepseek").every((o) => /deepseek/i.test(o.label + o.detail))).toBe(true);
-    expect(searchModels("").length).toBeGreaterThan(10);
-    expect(searchModels("zzzz-nothing")).toEqual([]);
-    expect(searchGpus("4090")[0].label).toMatch(/4090/);
-    expect(searchGpus("apple").every((o) => /Apple/.test(o.detail))).toBe(true);
+    expect(searchModels("llama 3.1 8b").options[0].id).toMatch(/^llama-3\.1-8b/);
+    expect(searchModels("Qwen/Qwen3-8B").options[0].id).toBe("qwen3-8b");
+    expect(searchModels("deepseek").options.every((o) => /deepseek/i.test(o.label + o.detail))).toBe(true);
+    expect(searchModels("").options.length).toBeGreaterThan(10);
+    expect(searchModels("zzzz-nothing")).toEqual({ options: [], total: 0 });
+    expect(searchGpus("4090").options[0].label).toMatch(/4090/);
+    // Apple parts first; a near miss ("appears" in a long AMD name) may follow them.
+    const apple = searchGpus("apple").options.map((o) => /Apple/.test(o.detail));
+    expect(apple.indexOf(false) === -1 || apple.slice(apple.indexOf(false)).every((x) => !x)).toBe(true);
+    expect(apple.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe("switching engine", () => {
+  test("llama.cpp Q4_K_M → vLLM keeps a 4-bit format (not native) and says why", () => {
+    const sw = switchEngine(state({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp" }), "vllm");
+    expect(["awq", "gptq", "bnb-nf4", "nvfp4", "mxfp4", "w4a16-g32"]).toContain(sw.quant);
+    expect(sw.notes[0]).toMatch(new RegExp(`^Weights: vLLM does not run q4_k_m; ${sw.quant} is the closest format it runs \\([\\d.]+ vs [\\d.]+ bits per weight\\)\\.$`));
+    const after = calculate(state({ model: "qwen3-8b", quant: sw.quant, runtime: "vllm" }));
+    expect(after.ok && after.status).not.toBe("OOM");
+  });
+  test("a format the new engine runs stays; an unsupported KV cache goes back to the default; flags are cleared", () => {
+    const sw = switchEngine(state({ model: "qwen3-8b", quant: "bf16", runtime: "vllm", kvDtype: "fp8", engineArgs: "--max-num-seqs 8" }), "llama.cpp");
+    expect(sw).toMatchObject({ quant: "bf16", kvDtype: "auto", engineArgs: "" });
+    expect(sw.notes.join(" ")).toMatch(/KV cache: llama\.cpp has no fp8 cache; back to its default\. Engine flags cleared: they were vLLM's \(--max-num-seqs 8\)\./);
+  });
+  test("vLLM fp8 → llama.cpp: q8_0, the closest GGUF type", () => {
+    expect(switchEngine(state({ model: "qwen3-8b", quant: "fp8", runtime: "vllm" }), "llama.cpp").quant).toBe("q8_0");
+  });
+});
+
+describe("what would help an OOM setup", () => {
+  const oom = state({ model: "qwen3-32b", quant: "q4_k_m", runtime: "llama.cpp", ctx: 32768, gpu: "rtx 4090" });
+  test("each suggestion, applied, fits", () => {
+    const r = calculate(oom);
+    expect(r.ok && r.status).toBe("OOM");
+    const advice = fitAdvice(oom);
+    expect(advice.map((a) => a.kind)).toEqual(["quant", "gpus", "context", "offload"]);
+    for (const a of advice) {
+      const after = calculate({ ...oom, ...a.change });
+      expect({ kind: a.kind, status: after.ok && after.status }).not.toEqual({ kind: a.kind, status: "OOM" });
+    }
+    // The smaller format is the best one that fits: the next one up does not.
+    const q = advice[0].change.quant!;
+    const better = quantsFor("llama.cpp").filter((x) => x !== "gguf" && x !== q);
+    expect(better.length).toBeGreaterThan(0);
+  });
+  test("a setup that fits needs no help", () => {
+    expect(fitAdvice(state({ model: "qwen3-8b", quant: "q4_k_m", runtime: "llama.cpp", gpu: "rtx 4090" }))).toEqual([]);
+  });
+});
+
+describe("memory against context", () => {
+  test("1K to the native window, the core's own totals, the budget and the max context", () => {
+    const s = state({ model: "qwen3.5-35b-a3b", quant: "q4_k_m", runtime: "llama.cpp", gpu: "rtx 4090" });
+    const c = memoryCurve(s)!;
+    expect(c.points[0].ctx).toBe(1024);
+    expect(c.points.at(-1)!.ctx).toBe(262144);
+    expect(c.window).toBe(262144);
+    const r = calculate({ ...s, ctx: 32768 });
+    if (!r.ok) throw new Error(r.error);
+    expect(c.points.find((p) => p.ctx === 32768)!.bytes).toBe(r.requiredBytes);
+    expect([c.budgetBytes, c.maxContext]).toEqual([r.budgetBytes, r.maxContext]);
+    for (let i = 1; i < c.points.length; i++) expect(c.points[i].bytes).toBeGreaterThanOrEqual(c.points[i - 1].bytes);
+  });
+});
+
+describe("the command line in the pane", () => {
+  test("the form's command, and a pasted command back into the form", () => {
+    const s = state({ model: "qwen3-8b", quant: "awq", runtime: "vllm", ctx: 16384, gpus: 2, gpuUtil: 0.8, engineArgs: "--max-num-seqs 32" });
+    const c = commandFor(s);
+    if (!("command" in c)) throw new Error(c.error);
+    expect(c.command).toBe("vllm serve Qwen/Qwen3-8B-AWQ --max-model-len 16384 -tp 2 --gpu-memory-utilization 0.8 --max-num-seqs 32");
+    const back = stateFromCommand(DEFAULT_STATE, c.command);
+    if ("ok" in back) throw new Error(back.error);
+    expect(back).toMatchObject({ model: "qwen3-8b", runtime: "vllm", quant: "awq", ctx: 16384, gpus: 2, gpuUtil: 0.8, kvDtype: "auto", engineArgs: "--max-num-seqs 32", batch: DEFAULT_STATE.batch });
+    const bad = stateFromCommand(DEFAULT_STATE, "vllm serve Qwen/Qwen3-8B --enable-lora");
+    expect("ok" in bad && bad.error).toMatch(/--enable-lora is not modelled/);
+  });
+  test("engine flags are checked for the engine, and a flag a field holds is refused", () => {
+    expect(engineFlagsError("vllm", "--max-num-seqs 8")).toBeNull();
+    expect(engineFlagsError("vllm", "-tp 2")).toMatch(/-tp sets what the GPU count field holds/);
+    expect(engineFlagsError("llama.cpp", "--max-num-seqs 8")).toMatch(/llama\.cpp flag '--max-num-seqs' is not one FitMyGPU knows/);
+  });
+  test("engine flags reach the estimate", () => {
+    const a = calculate(state({ model: "qwen3-8b", quant: "bf16", runtime: "vllm", gpu: "h100 sxm" }));
+    const b = calculate(state({ model: "qwen3-8b", quant: "bf16", runtime: "vllm", gpu: "h100 sxm", engineArgs: "--enforce-eager" }));
+    if (!a.ok || !b.ok) throw new Error("expected results");
+    expect(b.terms.find((t) => t.term === "overhead")!.bytes).toBeLessThan(a.terms.find((t) => t.term === "overhead")!.bytes);
   });
 });
 
@@ -135,10 +228,35 @@ describe("model page", () => {
     const p = modelPage("qwen3.5-35b-a3b");
     expect(p.title).toBe(catalog().index.model.map.get("qwen3.5-35b-a3b")!.record.name);
     const labels = p.spec.map((x) => x.label);
-    for (const l of ["Company", "Family", "Release date", "Architecture", "License", "Modality", "Context window (tokens)", "Total parameters", "Active parameters", "Layers", "Hidden size", "Attention heads", "KV heads", "KV-bearing layers"]) expect(labels).toContain(l);
-    expect(p.behaviour.join(" ")).toMatch(/Gated DeltaNet/);
-    expect(p.behaviour.join(" ")).toMatch(/fixed-size state per sequence/);
+    for (const l of ["Company", "Family", "Release date", "Architecture", "Layout", "License", "Modality", "Context window (native, tokens)", "Extended context window (tokens)", "Total parameters", "Active parameters", "Layers", "Hidden size", "Attention heads", "KV heads", "KV-bearing layers"]) expect(labels).toContain(l);
+    const value = (key: string) => p.spec.find((x) => x.key === key)!.value;
+    expect([value("context_window"), value("extended_context_window"), value("architecture_label")]).toEqual(["262,144", "1,010,000", "Hybrid multimodal MoE transformer (Gated DeltaNet + gated attention)"]);
+    // Not an MLA model: the plain label.
+    expect(p.spec.find((x) => x.key === "head_dim")!.label).toBe("Head dim");
+    expect(p.spec.find((x) => x.key === "hf_id")).toMatchObject({ value: "Qwen/Qwen3.5-35B-A3B", link: "https://huggingface.co/Qwen/Qwen3.5-35B-A3B" });
+    expect(p.sections.map((s) => s.heading)).toEqual(["Overview", "Training scope", "Architecture and layout", "Context design", "What improved", "Release context", "Where it is strong", "Memory behaviour"]);
+    for (const s of p.sections.slice(0, -1)) expect(s.cites.length).toBeGreaterThan(0);
+    const memory = p.sections.at(-1)!.paragraphs.join(" ");
+    expect(memory).toMatch(/Gated DeltaNet/);
+    expect(memory).toMatch(/10 of 40 layers/);
+    expect(memory).toMatch(/30 recurrent layers .* fixed .* of state per sequence/);
     expect(p.sources.length).toBeGreaterThan(0);
-    for (const src of p.sources) expect(src.url).toMatch(/^https?:\/\//);
+    for (const src of p.sources) {
+      expect(src.url).toMatch(/^https?:\/\//);
+      // A clean "publisher: title (read date)" label, never a research note.
+      expect(src.label).toBe(`${src.publisher}: ${src.title} (read ${src.date})`);
+      expect(src.label).not.toMatch(/config used =|not read from|agent transcript/);
+    }
+  });
+
+  test("an MLA model labels its head dim as latent + rope", () => {
+    expect(modelPage("deepseek-v3").spec.find((x) => x.key === "head_dim")).toMatchObject({ label: "Head dim (MLA: latent + rope)", value: "576" });
+  });
+});
+
+describe("workbook inserts", () => {
+  test("say what of the setup their formulas cannot carry", () => {
+    expect(notCarried(DEFAULT_STATE)).toBeNull();
+    expect(notCarried({ ...DEFAULT_STATE, runtime: "vllm", engineArgs: "--max-num-seqs 8", gpuUtil: 0.8 })).toBe("The inserted formulas do not carry engine flags (--max-num-seqs 8), the GPU memory share (0.8): the FIT functions take no such argument, so they use the engine's defaults.");
   });
 });

@@ -28,10 +28,27 @@ describe("fitmygpu CLI", () => {
     const j = JSON.parse(run(["estimate", "qwen3-8b", "--vram-gib", "24", "--json"]).out);
     expect(j.vramBytes).toBe(24 * 2 ** 30);
   });
+  test("model --json: the native window and the extended one (issue 16)", () => {
+    const j = JSON.parse(run(["model", "qwen3.5-35b-a3b", "--json"]).out);
+    expect([j.contextWindow, j.extendedContextWindow]).toEqual([262144, 1010000]);
+    expect(JSON.parse(run(["model", "llama-3.1-8b-instruct", "--json"]).out).extendedContextWindow).toBeNull();
+  });
+  test("model (plain): spec, the written sections wrapped, memory behaviour and sources as publisher: title (read date)", () => {
+    const out = run(["model", "qwen3.5-35b-a3b"]).out;
+    for (const heading of ["Overview", "Training scope", "Architecture and layout", "Context design", "What improved", "Release context", "Where it is strong", "Memory behaviour", "Sources"]) expect(out).toMatch(new RegExp(`^${heading}\\s{2,}\\S`, "m"));
+    expect(out).toMatch(/^Extended context window \(tokens\)\s+1,010,000$/m);
+    const flat = out.replace(/\n\s+/g, " ");
+    expect(flat).toMatch(/\[1\] GitHub \/ QwenLM: Qwen3\.5 README .* \(read 2026-12-06\) https:\/\/github\.com\/QwenLM\//);
+    expect(out).not.toMatch(/config used =/);
+    // Wrapped: no line is wider than the terminal width the CLI assumes (120 at most).
+    expect(Math.max(...out.split("\n").filter((l) => !/https?:\/\//.test(l)).map((l) => l.length))).toBeLessThanOrEqual(120);
+    expect(out).toMatch(/^Head dim\s+256$/m);
+    expect(run(["model", "deepseek-v3"]).out).toMatch(/^Head dim \(MLA: latent \+ rope\)\s+576$/m);
+  });
   test("model --json has the contract keys", () => {
     const j = JSON.parse(run(["model", "Qwen/Qwen3-8B", "--json"]).out);
-    // The contract is exactly these keys, in this order.
-    expect(Object.keys(j)).toEqual(["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]);
+    // The contract is exactly these keys, in this order (extendedContextWindow added beside contextWindow).
+    expect(Object.keys(j)).toEqual(["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "extendedContextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]);
     expect(j.id).toBe("qwen3-8b");
     expect(j.headDim).toBe(128);
   });
@@ -103,7 +120,7 @@ describe("fitmygpu --config: models beyond the catalog", () => {
   test("estimate --config gives the catalog model's estimate", () => {
     const args = ["--quant", "q4_k_m", "--ctx", "32768", "--runtime", "llama.cpp", "--gpu", "rtx 4090", "--json"];
     // config.json declares 40,960 positions; the catalog records the card's 131,072 (YaRN).
-    const mine = JSON.parse(run(["estimate", "--config", configFile, "--context-window", "131072", ...args]).out);
+    const mine = JSON.parse(run(["estimate", "--config", configFile, "--context-window", "32768", ...args]).out);
     const ref = JSON.parse(run(["estimate", "qwen3-8b", ...args]).out);
     expect({ ...mine, model: "qwen3-8b" }).toEqual(ref);
     expect(mine.model).toBe("custom-qwen3");
@@ -111,7 +128,7 @@ describe("fitmygpu --config: models beyond the catalog", () => {
   test("fit --config and human model output run", () => {
     expect(run(["fit", "--config", configFile, "--quant", "q4_k_m", "--runtime", "llama.cpp"]).out).toMatch(/RTX 4090/);
     const plain = run(["model", "--config", configFile]).out;
-    expect(plain).toMatch(/^Layer kinds +36 × full attention/m);
+    expect(plain).toMatch(/^Memory behaviour +Layers: 36 × full attention/m);
     // Labels aligned, long values wrapped: no line runs past the 120-column cap.
     for (const line of plain.split("\n")) expect(line.length).toBeLessThanOrEqual(120);
   });

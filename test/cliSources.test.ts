@@ -48,7 +48,7 @@ describe("fitmygpu --hf", () => {
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual(["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]);
+    expect(Object.keys(j)).toEqual(["id", "name", "company", "family", "releaseDate", "architecture", "license", "modality", "contextWindow", "extendedContextWindow", "totalParams", "activeParams", "layers", "hiddenSize", "attentionHeads", "kvHeads", "headDim", "kvLayers", "vocabSize", "hfIds"]);
     expect(j.totalParams / 1e9).toBeCloseTo(73.4, 1);
     expect([j.layers, j.hiddenSize, j.attentionHeads, j.kvHeads, j.headDim, j.vocabSize, j.contextWindow]).toEqual([80, 8192, 64, 8, 128, 152064, 128000]);
     expect(j.hfIds).toEqual(["Qwen/Qwen2.5-VL-72B-Instruct"]);
@@ -115,7 +115,7 @@ describe("fitmygpu --gguf", () => {
 
   test("model --gguf shows the architecture; Ollama runs it; vLLM is refused", async () => {
     const m = await cli(["model", "--gguf", file("tiny-gemma3.gguf")]);
-    expect(m.out).toMatch(/10 × sliding-window attention \(window 512/);
+    expect(m.out.replace(/\n\s+/g, " ")).toMatch(/10 × sliding-window attention \(window 512/);
     expect(m.out).toMatch(/Read by the user from tiny-gemma3\.gguf/);
     expect((await cli(["estimate", "--gguf", file("tiny-gemma3.gguf"), "--runtime", "ollama"])).code).toBe(0);
     const v = await cli(["estimate", "--gguf", file("tiny-gemma3.gguf"), "--runtime", "vllm"]);

@@ -1,6 +1,6 @@
 // The Excel adapter against the recording fake: what lands in which cells, how
 // many round trips it takes, and that an occupied selection is left untouched.
-import { catalog, findGpu } from "../src/core/catalog";
+import { catalog, findGpu, findModel } from "../src/core/catalog";
 import { PlanRefused, applyPlan, type ContextLike, type ExcelLike, cleanSheetName, originOf, uniqueSheetName, uniqueTableName } from "../src/taskpane/excelAdapter";
 import { gpuGridPlan } from "../src/taskpane/plans/gpuGrid";
 import { contextSteps, memoryChartPlan } from "../src/taskpane/plans/memoryChart";
@@ -164,13 +164,23 @@ describe("each plan on the fake", () => {
     const r = await applyPlan(excel, modelSpecTablePlan([MODEL, catalog().models[1].record.id]));
     expect(r.tableNames).toEqual(["FitModels_2"]);
     const s = sheet("FitMyGPU models");
-    expect(s.tables[0]).toMatchObject({ name: "FitModels_2", style: "TableStyleMedium2", hasHeaders: true, address: "A1:T3" });
+    expect(s.tables[0]).toMatchObject({ name: "FitModels_2", style: "TableStyleMedium2", hasHeaders: true, address: "A1:X3" });
     const header = Object.fromEntries([...s.cells].filter(([k]) => /^[A-Z]+1$/.test(k)).map(([k, v]) => [v.value, k]));
     const col = (label: string) => header[label].replace("1", "");
     expect(s.cells.get(`${col("Total parameters")}2`)).toMatchObject({ numberFormat: PARAMS_FORMAT });
     expect(typeof s.cells.get(`${col("Total parameters")}2`)?.value).toBe("number");
     expect(s.cells.get(`${col("Release date")}2`)).toEqual({ value: 45505, numberFormat: "yyyy-mm" });
     expect(s.frozen).toEqual({ rows: 1, columns: 1 });
+    // Below the table (after one blank row): each model's page as wrapped text merged over B:H, headings in A.
+    expect(s.cells.get("A4")).toBeUndefined();
+    expect(s.cells.get("A5")?.value).toBe(findModel(MODEL).record.name);
+    expect(s.cells.get("A6")?.value).toBe("Overview");
+    expect(String(s.cells.get("B6")?.value)).toMatch(/\[\d+(, \d+)*\]$/);
+    expect(s.merges).toContain("B6:H6");
+    expect(s.styles).toEqual(expect.arrayContaining([{ address: "B6:H6", prop: "wrapText", value: true }]));
+    expect(s.rowHeights.get(5)).toBeGreaterThanOrEqual(15);
+    const headings = [...s.cells].filter(([k]) => /^A\d+$/.test(k)).map(([, c]) => c.value);
+    for (const h of ["Training scope", "Architecture and layout", "Context design", "What improved", "Release context", "Where it is strong", "Memory behaviour", "Sources"]) expect(headings).toContain(h);
   });
 
   test("table name clashing with a defined name is avoided", async () => {

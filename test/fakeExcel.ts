@@ -40,6 +40,9 @@ export interface FakeSheet {
   validations: Array<{ address: string; rule?: unknown; errorAlert?: unknown; prompt?: unknown }>;
   styles: Array<{ address: string; prop: string; value: unknown }>;
   columnWidths: Map<number, number>;
+  rowHeights: Map<number, number>;
+  /** Merged ranges, as Excel keeps them (the top-left cell holds the value). */
+  merges: string[];
   hiddenColumns: Set<number>;
   autofit: string[];
   frozen?: { rows: number; columns: number };
@@ -88,6 +91,8 @@ const newSheet = (name: string): FakeSheet => ({
   validations: [],
   styles: [],
   columnWidths: new Map(),
+  rowHeights: new Map(),
+  merges: [],
   hiddenColumns: new Set(),
   autofit: [],
 });
@@ -228,8 +233,12 @@ export function createFakeExcel(seed: FakeSeed = {}) {
           fill: { set color(v: string) { style("fill")(v); } },
           set wrapText(v: boolean) { style("wrapText")(v); },
           set horizontalAlignment(v: string) { style("horizontalAlignment")(v); },
+          set verticalAlignment(v: string) { style("verticalAlignment")(v); },
           set columnWidth(v: number) {
             for (let c = bounds.left; c <= bounds.right; c++) s().columnWidths.set(c, v);
+          },
+          set rowHeight(v: number) {
+            for (let r = bounds.top; r <= bounds.bottom; r++) s().rowHeights.set(r, v);
           },
           autofitColumns() {
             s().autofit.push(addr);
@@ -245,6 +254,13 @@ export function createFakeExcel(seed: FakeSeed = {}) {
           },
           set errorAlert(v: unknown) { validation.errorAlert = v; },
           set prompt(v: unknown) { validation.prompt = v; },
+        },
+        merge(across = false) {
+          // Excel keeps the top-left value and clears the rest of a merged range.
+          const lost = [...s().cells.entries()].filter(([k, c]) => { const p = parseRange(k); return (p.top !== bounds.top || p.left !== bounds.left) && p.top >= bounds.top && p.top <= bounds.bottom && p.left >= bounds.left && p.left <= bounds.right && c.value !== undefined && c.value !== ""; });
+          if (lost.length) throw new FakeExcelError("InvalidOperation", `Merging ${addr} would lose the values of ${lost.map(([k]) => k).join(", ")}.`);
+          s().merges.push(across ? `${addr} (across)` : addr);
+          state.log.push(`merge ${sheetName}!${addr}`);
         },
         getResizedRange(dr: number, dc: number) {
           const b = { ...bounds, bottom: bounds.bottom + dr, right: bounds.right + dc };

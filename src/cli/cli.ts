@@ -2,13 +2,13 @@
 // table with units; --json is a stable machine contract. Bad input: exit 2.
 import * as fs from "fs";
 import { importModel, MAX_JSON_CHARS } from "../core/configImport";
-import { MODEL_FIELDS, modelSpecJson, type FieldFormat } from "../core/spec";
+import { formatFieldValue, MODEL_FIELDS, modelSpecJson } from "../core/spec";
+import { modelPageView } from "../core/modelPages";
 import { COMPARISON_COLUMNS, comparisonRows, type ComparisonColumn } from "../core/comparison";
 import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
 import { commandInput } from "../core/serveCommand";
 import { FitError, isFitError } from "../core/errors";
 import { compareGpus, estimate, explain, MAX_BATCH, MAX_CTX, MAX_GPUS, setupNotes, statusOf, type Estimate, type EstimateInput } from "../core/estimate";
-import { describeMixer } from "../core/layerKinds";
 import { comparePlans, noGpuServes, plan, type Plan } from "../core/capacityPlan";
 import { UNPRINTABLE } from "../core/names";
 import { formatBytes, formatCount, formatFixed, formatParams, toGiB } from "../core/units";
@@ -306,13 +306,6 @@ function wrap(text: string, width: number): string[] {
   return lines.length || line ? [...lines, line] : [""];
 }
 
-/** A spec value as the plain output shows it. */
-function showField(format: FieldFormat, v: string | number | boolean | null): string {
-  if (v === null) return "—";
-  if (typeof v === "number") return format === "params" ? formatParams(v) : format === "gib" ? `${v.toFixed(2)} GiB` : format === "count" ? formatCount(v) : String(v);
-  return String(v);
-}
-
 
 /**
  * The `estimate --json` object: the contract's keys in their order (model … perGpu, then the GPU's
@@ -546,14 +539,14 @@ export function main(argv: string[], rawOut: (s: string) => void = stdout, rawEr
           out(JSON.stringify(modelSpecJson(m), null, 2));
           return 0;
         }
-        const kinds = new Map<string, number>();
-        for (const l of m.arch.layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
+        // The spec, then the model's page as the pane shows it: written sections with their source numbers, memory behaviour, sources.
+        const page = modelPageView(m);
         out(
           fieldList([
-            ...MODEL_FIELDS.map((f): [string, string] => [f.label, showField(f.format, f.value(m))]),
-            ["Layer kinds", [...kinds].map(([d, n]) => `${n} × ${d}`).join("; ")],
-            ["Notes", m.record.notes],
-            ...m.record.sources.map((s, i): [string, string] => [i === 0 ? "Sources" : "", s.url]),
+            ...MODEL_FIELDS.map((f): [string, string] => [f.labelFor?.(m) ?? f.label, formatFieldValue(f.format, f.value(m))]),
+            ...page.sections.flatMap((sec) => [["", ""] as [string, string], ...sec.paragraphs.map((p, i): [string, string] => [i === 0 ? sec.heading : "", `${p}${sec.cites.length && i === sec.paragraphs.length - 1 ? ` [${sec.cites.join(", ")}]` : ""}`])]),
+            ["", ""],
+            ...page.sources.map((src, i): [string, string] => [i === 0 ? "Sources" : "", `[${src.n}] ${src.label} ${src.url}`]),
           ]),
         );
         return 0;

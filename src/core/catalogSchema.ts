@@ -12,6 +12,26 @@ export const sourceSchema = z.object({
 });
 export type Source = z.infer<typeof sourceSchema>;
 
+/**
+ * A source as users see it: "publisher: title (read date)". How it was read and
+ * what it was used for (research notes) stay in `note`, which is never shown;
+ * `shown: false` keeps a source that only backs a note out of the visible list.
+ */
+export const citedSourceSchema = z
+  .object({
+    title: z.string().min(1),
+    publisher: z.string().min(1),
+    url: z.string().url(),
+    date: isoDate,
+    note: z.string().min(1).optional(),
+    shown: z.literal(false).optional(),
+  })
+  .strict();
+export type CitedSource = z.infer<typeof citedSourceSchema>;
+
+/** A context length published beyond the native window, and how it is reached (YaRN, …). */
+export const extendedContextSchema = z.object({ tokens: z.number().int().positive(), method: z.string().min(1) }).strict();
+
 const safeKey = (k: string) => k !== "__proto__" && k !== "constructor" && k !== "prototype";
 
 /** A config.json object, copied verbatim from the checkpoint's repository. */
@@ -34,8 +54,16 @@ export const modelRecordSchema = z
     releaseDate: z.union([isoDate, z.literal(CUSTOM)]),
     license: z.string().min(1),
     modality: z.enum(["text", "text+vision", "text+vision+video", "text+vision+audio", "text+vision+audio+video"]),
+    /** What the model takes in, and what of it the estimate counts ("text+vision in; text-only estimate, vision tower resident"). */
+    modalityScope: z.string().min(1).optional(),
+    /** The detailed layout, in our words. */
     architecture: z.string().min(1),
+    /** A short family-level label shown beside the layout ("Hybrid multimodal MoE transformer"). */
+    architectureLabel: z.string().min(1).optional(),
+    /** The native (trained / shipped-config) context length; over-the-window warnings use it. */
     contextWindow: z.number().int().positive(),
+    /** A longer window the model card publishes with a method the shipped config does not enable; null when none is published. */
+    extendedContextWindow: extendedContextSchema.nullable().optional(),
     hfIds: z.object({
       base: z.string().optional(),
       instruct: z.string().optional(),
@@ -70,7 +98,9 @@ export const modelRecordSchema = z
       .strict(),
     config: hfConfigSchema,
     notes: z.string().min(1),
-    sources: z.array(sourceSchema),
+    /** Maintainers' provenance (how the config was obtained and cross-checked); never shown to users. */
+    provenance: z.string().min(1).optional(),
+    sources: z.array(citedSourceSchema),
     /** A model the user imported from a config.json (not part of the catalog). */
     custom: z.literal(true).optional(),
   })
@@ -82,6 +112,11 @@ export const modelRecordSchema = z
     if (r.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
     if (r.releaseDate === CUSTOM) ctx.addIssue({ code: "custom", path: ["releaseDate"], message: "expected YYYY-MM-DD (or YYYY-MM)" });
     if (r.params.source === CUSTOM) ctx.addIssue({ code: "custom", path: ["params", "source"], message: "expected a source URL" });
+    else if (!r.sources.some((s) => s.url === r.params.source)) ctx.addIssue({ code: "custom", path: ["params", "source"], message: "params.source must be one of the record's sources (so it is shown with a title)" });
+    if (r.architectureLabel === undefined) ctx.addIssue({ code: "custom", path: ["architectureLabel"], message: "catalog records give a short architecture label" });
+    if (r.modalityScope === undefined) ctx.addIssue({ code: "custom", path: ["modalityScope"], message: "catalog records say what the estimate covers of the model's modalities" });
+    if (r.extendedContextWindow === undefined) ctx.addIssue({ code: "custom", path: ["extendedContextWindow"], message: "catalog records state the extended context window (null when none is published)" });
+    else if (r.extendedContextWindow && r.extendedContextWindow.tokens <= r.contextWindow) ctx.addIssue({ code: "custom", path: ["extendedContextWindow", "tokens"], message: "an extended window is longer than the native one" });
   });
 export type ModelRecord = z.infer<typeof modelRecordSchema>;
 

@@ -11,6 +11,8 @@ export interface ComparisonRow {
   vendor: GpuRecord["vendor"];
   class: GpuRecord["class"];
   vramGiB: number;
+  /** What the engine may use of it (vLLM's utilization share, MLX's Metal working set on Apple silicon), as the estimate's budget; null where it cannot run. */
+  budgetGiB: number | null;
   requiredGiB: number | null;
   status: Status | "Unsupported";
   headroomGiB: number | null;
@@ -41,6 +43,7 @@ export function comparisonRows(input: Omit<EstimateInput, "gpu" | "vramGiB">): C
     vendor: r.gpu.vendor,
     class: r.gpu.class,
     vramGiB: toGiB(r.gpu.memoryBytes),
+    budgetGiB: r.estimate?.budgetBytes !== undefined ? toGiB(r.estimate.budgetBytes) : null,
     requiredGiB: r.estimate ? toGiB(r.estimate.perGpu.totalBytes) : null,
     status: r.status ?? "Unsupported",
     headroomGiB: r.estimate?.headroomBytes !== undefined ? toGiB(r.estimate.headroomBytes) : null,

@@ -188,17 +188,34 @@ export function parseEngineArgs(runtime: RuntimeId, text: string): EngineArgs {
   return parseWords(runtime, shellWords(text), false);
 }
 
+/** One flag of a flag string as given (its words) and what it sets: settings keys, the weight format, or nothing (ignored flags). */
+export interface FlagGroup {
+  words: string[];
+  keys: Array<keyof EngineSettings>;
+  setsQuant: boolean;
+  /** The flag names the model (--model, -m, model=). */
+  setsModel: boolean;
+}
+
+/** Parses one engine's flags and says, flag by flag, what each sets (for surfaces that map some flags onto their own fields). */
+export function flagGroups(runtime: RuntimeId, text: string): { args: EngineArgs; groups: FlagGroup[] } {
+  const groups: FlagGroup[] = [];
+  const args = parseWords(runtime, shellWords(text), false, undefined, groups);
+  return { args, groups };
+}
+
 function engineName(runtime: RuntimeId): string {
   return PROGRAMS.find((p) => p.runtime === runtime)?.engine ?? runtime;
 }
 
-function parseWords(runtime: RuntimeId, words: string[], positionalModel: boolean, positionalAt?: { index: number }): EngineArgs {
+function parseWords(runtime: RuntimeId, words: string[], positionalModel: boolean, positionalAt?: { index: number }, groups?: FlagGroup[]): EngineArgs {
   const { byName } = lookup(runtime);
   const out: EngineArgs = { settings: {}, ignored: [] };
   const engine = engineName(runtime);
   const assignStyle = runtime === "ollama" || runtime === "transformers";
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
+    const first = i;
     let name: string;
     let inline: string | undefined;
     if (w.startsWith("-") && w.length > 1 && !/^-\d/.test(w)) {
@@ -230,9 +247,16 @@ function parseWords(runtime: RuntimeId, words: string[], positionalModel: boolea
     if (spec.effect === "unmodelled") fail("unsupported", `${engine} flag ${name} is not modelled${spec.why ? `: ${spec.why}` : ""}. Remove it to estimate without it.`);
     if (spec.effect === "ignored") {
       out.ignored.push(value !== undefined ? `${name} ${value}` : name);
+      groups?.push({ words: words.slice(first, i + 1), keys: [], setsQuant: false, setsModel: false });
       continue;
     }
     spec.apply(out, value ?? "", name);
+    if (groups) {
+      // What this flag alone sets, whatever earlier flags set.
+      const probe: EngineArgs = { settings: {}, ignored: [] };
+      spec.apply(probe, value ?? "", name);
+      groups.push({ words: words.slice(first, i + 1), keys: Object.keys(probe.settings) as Array<keyof EngineSettings>, setsQuant: probe.quant !== undefined, setsModel: probe.model !== undefined });
+    }
   }
   return out;
 }

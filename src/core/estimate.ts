@@ -349,7 +349,8 @@ export function evaluate(p: Prepared, ctx: number, batch: number, withInverse = 
   const total = totalsOf(p, ctx, batch, host);
   const warnings: string[] = [];
   const window = setup.model.record.contextWindow;
-  if (ctx > window) warnings.push(`ctx ${ctx.toLocaleString("en-US")} exceeds ${setup.model.record.name}'s documented context window of ${window.toLocaleString("en-US")} tokens; computed anyway.`);
+  const extended = setup.model.record.extendedContextWindow;
+  if (ctx > window) warnings.push(`ctx ${ctx.toLocaleString("en-US")} exceeds ${setup.model.record.name}'s native context window of ${window.toLocaleString("en-US")} tokens${extended ? ` (its card extends it to ${extended.tokens.toLocaleString("en-US")} with a method the shipped config does not enable)` : ""}; computed anyway.`);
   const out: Estimate = {
     model: setup.model.record.id,
     quant: setup.quant.id,

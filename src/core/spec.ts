@@ -4,10 +4,10 @@ import type { ModelEntry } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
 import { fail } from "./errors";
 import { defaultPrice, purchasePrice } from "./prices";
-import { toGiB } from "./units";
+import { formatCount, formatParams, toGiB } from "./units";
 
-/** How a field is shown: parameter counts in billions, counts with separators, dates as dates. */
-export type FieldFormat = "text" | "params" | "count" | "date" | "gib" | "number" | "bool";
+/** How a field is shown: parameter counts in billions, counts with separators, dates as dates, Hub repo ids as links. */
+export type FieldFormat = "text" | "params" | "count" | "date" | "gib" | "number" | "bool" | "repo";
 
 export interface SpecField<T> {
   /** Excel field name (FIT.MODEL(model, "total_params")). */
@@ -17,6 +17,8 @@ export interface SpecField<T> {
   /** Left out of `model --json`, whose keys are a fixed contract (FIT.MODEL and the pane still show it). */
   notInJson?: boolean;
   label: string;
+  /** The label for one record where it differs from the column label (MLA's head dim). */
+  labelFor?: (x: T) => string;
   format: FieldFormat;
   value: (x: T) => string | number | boolean | null;
 }
@@ -37,10 +39,14 @@ export const MODEL_FIELDS: readonly SpecField<ModelEntry>[] = [
   { key: "company", jsonKey: "company", label: "Company", format: "text", value: (m) => m.record.company },
   { key: "family", jsonKey: "family", label: "Family", format: "text", value: (m) => m.record.family },
   { key: "release_date", jsonKey: "releaseDate", label: "Release date", format: "date", value: (m) => m.record.releaseDate },
-  { key: "architecture", jsonKey: "architecture", label: "Architecture", format: "text", value: (m) => m.record.architecture },
+  { key: "architecture_label", jsonKey: "architectureLabel", label: "Architecture", format: "text", notInJson: true, value: (m) => m.record.architectureLabel ?? null },
+  { key: "architecture", jsonKey: "architecture", label: "Layout", format: "text", value: (m) => m.record.architecture },
   { key: "license", jsonKey: "license", label: "License", format: "text", value: (m) => m.record.license },
   { key: "modality", jsonKey: "modality", label: "Modality", format: "text", value: (m) => m.record.modality },
-  { key: "context_window", jsonKey: "contextWindow", label: "Context window (tokens)", format: "count", value: (m) => m.record.contextWindow },
+  { key: "modality_scope", jsonKey: "modalityScope", label: "Modality scope of the estimate", format: "text", notInJson: true, value: (m) => m.record.modalityScope ?? null },
+  { key: "context_window", jsonKey: "contextWindow", label: "Context window (native, tokens)", format: "count", value: (m) => m.record.contextWindow },
+  { key: "extended_context_window", jsonKey: "extendedContextWindow", label: "Extended context window (tokens)", format: "count", value: (m) => m.record.extendedContextWindow?.tokens ?? null },
+  { key: "extended_context_method", jsonKey: "extendedContextMethod", label: "Extended context method", format: "text", notInJson: true, value: (m) => m.record.extendedContextWindow?.method ?? null },
   { key: "total_params", jsonKey: "totalParams", label: "Total parameters", format: "params", value: (m) => m.params.total },
   { key: "active_params", jsonKey: "activeParams", label: "Active parameters", format: "params", value: (m) => m.params.active },
   { key: "layers", jsonKey: "layers", label: "Layers", format: "count", value: (m) => m.arch.layers.length },
@@ -60,7 +66,9 @@ export const MODEL_FIELDS: readonly SpecField<ModelEntry>[] = [
   {
     key: "head_dim",
     jsonKey: "headDim",
-    label: "Head dim (MLA: latent + rope)",
+    label: "Head dim",
+    // MLA caches one latent of kv_lora_rank + rope dims; say so only where that is what the number is.
+    labelFor: (m) => (!attention(m).attn && attention(m).mla ? "Head dim (MLA: latent + rope)" : "Head dim"),
     format: "count",
     value: (m) => {
       const { attn, mla } = attention(m);
@@ -69,7 +77,7 @@ export const MODEL_FIELDS: readonly SpecField<ModelEntry>[] = [
   },
   { key: "kv_layers", jsonKey: "kvLayers", label: "KV-bearing layers", format: "count", value: (m) => m.arch.layers.filter((l) => l.mixers.some((x) => isKvLayer(x.kind))).length },
   { key: "vocab_size", jsonKey: "vocabSize", label: "Vocabulary", format: "count", value: (m) => m.arch.vocab },
-  { key: "hf_id", jsonKey: "hfId", label: "Hugging Face repo", format: "text", notInJson: true, value: (m) => m.record.checkpoint.repo },
+  { key: "hf_id", jsonKey: "hfId", label: "Hugging Face repo", format: "repo", notInJson: true, value: (m) => m.record.checkpoint.repo },
   { key: "checkpoint_dtype", jsonKey: "checkpointDtype", label: "Checkpoint dtype", format: "text", notInJson: true, value: (m) => m.record.checkpoint.dtype },
 ];
 
@@ -92,6 +100,26 @@ export const GPU_FIELDS: readonly SpecField<GpuRecord>[] = [
   { key: "purchase_price", jsonKey: "purchasePrice", label: "Purchase price, median of quotes ($)", format: "number", value: (g) => purchasePrice(g)?.usd ?? null },
   { key: "purchase_price_date", jsonKey: "purchasePriceDate", label: "Purchase price: oldest quote date", format: "date", value: (g) => purchasePrice(g)?.oldest ?? null },
 ];
+
+/** A field's value as text: params in billions, counts with separators, "—" for none. */
+export function formatFieldValue(format: FieldFormat, v: string | number | boolean | null): string {
+  if (v === null) return "—";
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  if (typeof v === "string") return v;
+  switch (format) {
+    case "params":
+      return formatParams(v);
+    case "count":
+      return formatCount(v);
+    case "gib":
+      return `${v.toFixed(2)} GiB`;
+    default:
+      return String(v);
+  }
+}
+
+/** The Hugging Face page of a repo id, for surfaces that link it. */
+export const hubRepoUrl = (repo: string): string => `https://huggingface.co/${repo.split("/").map(encodeURIComponent).join("/")}`;
 
 function field<T>(fields: readonly SpecField<T>[], what: string, key: unknown): SpecField<T> {
   if (typeof key !== "string" || key.trim() === "") fail("invalid", `Name a ${what} field. Fields: ${fields.map((f) => f.key).join(", ")}.`);

@@ -1,16 +1,19 @@
 // What the pane shows, computed from the form's state: pure functions over the
 // core, so the calculator, the model page and the GPU comparison are testable
 // without a browser or Excel.
-import { catalog, findModel, findRuntime, type ModelEntry } from "../core/catalog";
+import { catalog, findModel, findQuant, findRuntime, type ModelEntry } from "../core/catalog";
+import { buildCommand, checkEngineFlags, fieldsFromCommand, type BuiltCommand } from "../core/commandLine";
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
 import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
 import { looksLikeRepoId } from "../core/hub";
 import { normalizeName } from "../core/names";
-import { describeMixer, kvBytesPerToken } from "../core/layerKinds";
+import { matchScore } from "./pickerSearch";
+import { modelPageView, type PageSectionView, type PageSource } from "../core/modelPages";
 import type { TermName } from "../core/runtimeProfile";
-import { MODEL_FIELDS, type FieldFormat } from "../core/spec";
-import { formatBytes, formatCount, formatParams, toGiB } from "../core/units";
+import { formatFieldValue, hubRepoUrl, MODEL_FIELDS } from "../core/spec";
+import { formatCount, formatParams, toGiB } from "../core/units";
+import { weightBytes } from "../core/weightBytes";
 
 /** The calculator form. Names are as typed (ids, names or HF ids). */
 export interface CalcState {
@@ -28,6 +31,8 @@ export interface CalcState {
   engineVersion: string | null;
   /** vLLM MTP speculative tokens; null = off. */
   speculativeTokens: number | null;
+  /** The engine's own flags for settings no field holds ("--max-num-seqs 64 --enforce-eager"). */
+  engineArgs: string;
 }
 
 export const DEFAULT_STATE: CalcState = {
@@ -42,6 +47,7 @@ export const DEFAULT_STATE: CalcState = {
   gpuUtil: null,
   engineVersion: null,
   speculativeTokens: null,
+  engineArgs: "",
 };
 
 /** Context presets offered next to free entry. */
@@ -65,6 +71,9 @@ export interface CalcResult {
   headroomBytes: number;
   hostBytes: number;
   maxContext: number;
+  /** The model's native window and, where published, the extended one (the chart runs to the native one). */
+  contextWindow: number;
+  extendedContextWindow: number | null;
   maxConcurrency: number;
   tokensPerSecond: number;
   terms: TermShare[];
@@ -106,19 +115,22 @@ export function hasGpuUtil(runtime: string): boolean {
   }
 }
 
-function input(s: CalcState): EstimateInput {
+/** The estimate input of a form state. KV "auto" is left to the engine (and to -ctk/-ctv in the flags). */
+export function inputOf(s: CalcState): EstimateInput {
   return {
     model: s.model,
     quant: s.quant,
     runtime: s.runtime,
-    kvDtype: s.kvDtype,
+    kvDtype: s.kvDtype === "auto" ? null : s.kvDtype,
     gpu: s.gpu,
     gpus: s.gpus,
     gpuUtil: hasGpuUtil(s.runtime) ? s.gpuUtil : null,
     engineVersion: isVllm(s.runtime) ? s.engineVersion : null,
     speculativeTokens: isVllm(s.runtime) ? s.speculativeTokens : null,
+    engineArgs: s.engineArgs.trim() ? s.engineArgs : null,
   };
 }
+const input = inputOf;
 
 /** The calculator's answer for a form state, or the core's message when the input is not valid. */
 export function calculate(s: CalcState): CalcResult | CalcError {
@@ -146,6 +158,8 @@ export function calculate(s: CalcState): CalcResult | CalcError {
       headroomBytes: e.headroomBytes as number,
       hostBytes: t.hostBytes,
       maxContext: maxContextOf(p, vram, s.batch),
+      contextWindow: p.setup.model.record.contextWindow,
+      extendedContextWindow: p.setup.model.record.extendedContextWindow?.tokens ?? null,
       maxConcurrency: concurrencyOf(p, vram, s.ctx),
       tokensPerSecond: speedOf(p, s.ctx, s.batch).aggregate,
       terms,
@@ -166,29 +180,22 @@ export interface Option {
   detail: string;
 }
 
-function rank(query: string, fields: string[]): number {
-  const q = query.trim().toLowerCase();
-  if (!q) return 1;
-  let best = 0;
-  for (const [i, f] of fields.entries()) {
-    const v = f.toLowerCase();
-    const words = q.split(/\s+/);
-    if (v === q) best = Math.max(best, 100 - i);
-    else if (v.startsWith(q)) best = Math.max(best, 80 - i);
-    else if (v.includes(q)) best = Math.max(best, 60 - i);
-    else if (words.every((w) => v.includes(w))) best = Math.max(best, 40 - i);
-  }
-  return best;
+/** What a picker shows: the best matches, and how many there are in all (the list shows at most `limit`). */
+export interface SearchResult {
+  options: Option[];
+  total: number;
 }
 
-/** Models matching what the user typed (name, id, company, family, HF id), best first. */
-export function searchModels(query: string, limit = 50): Option[] {
-  return catalog()
-    .models.map((m) => ({ m, score: rank(query, [m.record.name, m.record.id, m.record.company, m.record.family, m.record.checkpoint.repo, ...m.record.aliases]) }))
+/** Models matching what the user typed (name, id, HF id, company, family, aliases), best first, forgiving spaces, punctuation and small typos. */
+export function searchModels(query: string, limit = 50): SearchResult {
+  const hits = catalog()
+    .models.map((m) => ({ m, score: matchScore(query, [m.record.name, m.record.id, m.record.checkpoint.repo, ...m.record.aliases, m.record.family, m.record.company]) }))
     .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name))
-    .slice(0, limit)
-    .map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` }));
+    .sort((a, b) => b.score - a.score || a.m.record.name.localeCompare(b.m.record.name));
+  return {
+    total: hits.length,
+    options: hits.slice(0, limit).map(({ m }) => ({ id: m.record.id, label: m.record.name, detail: `${m.record.company} · ${formatParams(m.params.total)}${m.params.active !== m.params.total ? ` (${formatParams(m.params.active)} active)` : ""} · ${m.record.checkpoint.repo}` })),
+  };
 }
 
 /** Option ids that ask for a Hub lookup instead of naming a model. */
@@ -217,14 +224,13 @@ export function setupFor(model: string, s: Pick<CalcState, "runtime" | "quant">)
   return { runtime: s.runtime === "ollama" ? "ollama" : "llama.cpp", quant: "native" };
 }
 
-/** GPUs matching what the user typed (name, id, vendor, class, alias), best first. */
-export function searchGpus(query: string, limit = 80): Option[] {
-  return catalog()
-    .gpus.map((g) => ({ g, score: rank(query, [g.name, g.id, ...g.aliases, g.vendor, g.class]) }))
+/** GPUs matching what the user typed (name, id, alias, vendor, class), best first, as forgiving as the model picker. */
+export function searchGpus(query: string, limit = 80): SearchResult {
+  const hits = catalog()
+    .gpus.map((g) => ({ g, score: matchScore(query, [g.name, g.id, ...g.aliases, g.vendor, g.class]) }))
     .filter((x) => x.score > 0)
-    .sort((a, b) => b.score - a.score || b.g.memoryBytes - a.g.memoryBytes)
-    .slice(0, limit)
-    .map(({ g }) => ({ id: g.id, label: g.name, detail: `${g.vendor} · ${toGiB(g.memoryBytes).toFixed(1)} GiB · ${g.bandwidthGBs} GB/s` }));
+    .sort((a, b) => b.score - a.score || b.g.memoryBytes - a.g.memoryBytes);
+  return { total: hits.length, options: hits.slice(0, limit).map(({ g }) => ({ id: g.id, label: g.name, detail: `${g.vendor} · ${toGiB(g.memoryBytes).toFixed(1)} GiB · ${g.bandwidthGBs} GB/s` })) };
 }
 
 /** Quant ids the chosen engine runs (all of them when the engine name is not valid yet). */
@@ -246,40 +252,36 @@ export function kvDtypesFor(runtime: string): string[] {
   }
 }
 
-/** A warning when ctx is above the model's documented window (the estimate is still computed). */
+/** A warning when ctx is above the model's native window (the estimate is still computed); it names the extended window where one is published. */
 export function contextWarning(model: string, ctx: number): string | null {
   try {
-    const m = findModel(model);
-    return ctx > m.record.contextWindow ? `${formatCount(ctx)} tokens is above ${m.record.name}'s context window of ${formatCount(m.record.contextWindow)}; the estimate is computed anyway.` : null;
+    const r = findModel(model).record;
+    if (ctx <= r.contextWindow) return null;
+    const ext = r.extendedContextWindow;
+    const beyond = ext ? (ctx <= ext.tokens ? ` Up to ${formatCount(ext.tokens)} needs ${ext.method.split(/[(;]/)[0].trim()}, which the shipped config does not enable.` : ` Even its extended window is ${formatCount(ext.tokens)}.`) : "";
+    return `${formatCount(ctx)} tokens is above ${r.name}'s native context window of ${formatCount(r.contextWindow)}.${beyond} The estimate is computed anyway.`;
   } catch {
     return null;
   }
 }
 
 /** A spec value shown as text: params in billions, counts with separators. */
-export function formatField(format: FieldFormat, v: string | number | boolean | null): string {
-  if (v === null) return "—";
-  if (typeof v === "boolean") return v ? "yes" : "no";
-  if (typeof v === "string") return v;
-  switch (format) {
-    case "params":
-      return formatParams(v);
-    case "count":
-      return formatCount(v);
-    case "gib":
-      return `${v.toFixed(1)} GiB`;
-    default:
-      return String(v);
-  }
+export const formatField = formatFieldValue;
+
+/** One row of a model's spec table; `link` is set for values that are Hub repos. */
+export interface SpecRow {
+  key: string;
+  label: string;
+  value: string;
+  link?: string;
 }
 
 export interface ModelPage {
   id: string;
   title: string;
-  overview: string;
-  spec: Array<{ label: string; value: string }>;
-  behaviour: string[];
-  sources: Array<{ title: string; url: string; date: string }>;
+  spec: SpecRow[];
+  sections: PageSectionView[];
+  sources: PageSource[];
 }
 
 function safeUrl(url: string): string | null {
@@ -291,32 +293,23 @@ function safeUrl(url: string): string | null {
   }
 }
 
-/** The model page: overview, spec table, how its memory behaves, and sources. */
+/** The model page: spec table, written sections, memory behaviour from the core's numbers, and sources (http(s) only). */
 export function modelPage(name: string): ModelPage {
   const m: ModelEntry = findModel(name);
-  const r = m.record;
-  const layers = m.arch.layers;
-  const kinds = new Map<string, number>();
-  for (const l of layers) for (const x of l.mixers) kinds.set(describeMixer(x), (kinds.get(describeMixer(x)) ?? 0) + 1);
-  const kvPerToken = layers.reduce((s, l) => s + l.mixers.reduce((t, x) => t + kvBytesPerToken(x, 2), 0), 0);
-  const behaviour = [
-    `Layers: ${[...kinds].map(([d, n]) => `${n} × ${d}`).join("; ")}.`,
-    kvPerToken > 0 ? `KV cache at 16-bit: ${formatBytes(kvPerToken)} per token over all layers before window limits (${formatBytes(kvPerToken * 32768)} for 32K tokens).` : "No layer keeps a per-token KV cache.",
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "sliding" || x.kind === "chunked")) ? ["Sliding-window / chunked layers hold at most their window of tokens, so long contexts grow memory only on the global layers."] : []),
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "gdn" || x.kind === "kda" || x.kind === "mamba2" || x.kind === "mamba1")) ? ["Linear-attention / SSM layers keep a fixed-size state per sequence: constant in context, linear in concurrency."] : []),
-    ...(layers.some((l) => l.mixers.some((x) => x.kind === "mla")) ? ["MLA caches one compressed latent per token, not per-head K and V."] : []),
-    ...(m.params.active !== m.params.total ? [`Mixture of experts: all ${formatParams(m.params.total)} parameters are resident; ${formatParams(m.params.active)} are read per token, which sets decode speed.`] : []),
-    r.notes,
-  ];
+  const view = modelPageView(m);
   return {
-    id: r.id,
-    title: r.name,
-    overview: `${r.name} by ${r.company} (${r.family} family), released ${r.releaseDate}: ${formatParams(m.params.total)} parameters${m.params.active !== m.params.total ? `, ${formatParams(m.params.active)} active` : ""}, ${formatCount(r.contextWindow)}-token context, ${r.license} license.`,
-    spec: MODEL_FIELDS.map((f) => ({ label: f.label, value: formatField(f.format, f.value(m)) })),
-    behaviour,
-    sources: [...r.sources.map((x) => ({ title: x.what, url: x.url, date: x.date })), { title: "Published parameter count", url: r.params.source, date: r.sources[0]?.date ?? "" }]
-      .map((x) => ({ title: x.title, url: safeUrl(x.url), date: x.date }))
-      .filter((s): s is { title: string; url: string; date: string } => s.url !== null),
+    id: m.record.id,
+    title: m.record.name,
+    spec: MODEL_FIELDS.map((f) => {
+      const raw = f.value(m);
+      const value = formatFieldValue(f.format, raw);
+      return { key: f.key, label: f.labelFor?.(m) ?? f.label, value, ...(f.format === "repo" && typeof raw === "string" ? { link: hubRepoUrl(raw) } : {}) };
+    }),
+    sections: view.sections,
+    sources: view.sources.flatMap((s) => {
+      const url = safeUrl(s.url);
+      return url ? [{ ...s, url }] : [];
+    }),
   };
 }
 
@@ -327,8 +320,15 @@ export type GpuSortKey = ComparisonColumn;
 
 const STATUS_ORDER: Record<GpuRow["status"], number> = { Fits: 0, Tight: 1, "Fits with offload": 2, OOM: 3, Unsupported: 4 };
 
-/** Every catalog GPU for the current setup, filtered by class and vendor and sorted. */
-export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: string } = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
+/** The comparison's filters: vendor, class, and a name search (as forgiving as the GPU picker). */
+export interface GpuFilter {
+  vendor?: string;
+  class?: string;
+  query?: string;
+}
+
+/** Every catalog GPU for the current setup, filtered by class, vendor and name, and sorted. */
+export function gpuComparison(s: CalcState, filter: GpuFilter = {}, sort: { key: GpuSortKey; descending: boolean } = { key: "headroomGiB", descending: true }): GpuRow[] | CalcError {
   let rows: GpuRow[];
   try {
     const { gpu: _gpu, ...setup } = input(s);
@@ -337,7 +337,8 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
     if (isFitError(err)) return { ok: false, error: err.message };
     throw err;
   }
-  const kept = rows.filter((r) => (!filter.vendor || r.vendor === filter.vendor) && (!filter.class || r.class === filter.class));
+  const names = filter.query?.trim() ? new Map(catalog().gpus.map((g) => [g.id, [g.name, g.id, ...g.aliases]])) : undefined;
+  const kept = rows.filter((r) => (!filter.vendor || r.vendor === filter.vendor) && (!filter.class || r.class === filter.class) && (!names || matchScore(filter.query!, names.get(r.id) ?? [r.name]) > 0));
   const value = (r: GpuRow): number | string => (sort.key === "name" ? r.name.toLowerCase() : sort.key === "status" ? STATUS_ORDER[r.status] : (r[sort.key] ?? -Infinity));
   return kept.sort((a, b) => {
     const va = value(a);
@@ -351,4 +352,119 @@ export function gpuComparison(s: CalcState, filter: { vendor?: string; class?: s
 export function gpuFacets(): { vendors: string[]; classes: string[] } {
   const gpus = catalog().gpus;
   return { vendors: [...new Set(gpus.map((g) => g.vendor))].sort(), classes: [...new Set(gpus.map((g) => g.class))].sort() };
+}
+
+// ---- switching engine -------------------------------------------------------------
+
+/** Effective bits per weight of a model under a format (for "closest format"). */
+function bitsOf(model: ModelEntry, quant: string): number {
+  return weightBytes(model, findQuant(quant)).bitsPerWeight;
+}
+
+/** Whether an engine runs this model in this format (the core's own support rules). */
+function runs(s: CalcState, runtime: string, quant: string): boolean {
+  try {
+    prepare({ model: s.model, runtime, quant, gpus: s.gpus });
+    return true;
+  } catch (e) {
+    if (isFitError(e)) return false;
+    throw e;
+  }
+}
+
+/** What switching engine changed, for the user to read. */
+export interface EngineSwitch {
+  quant: string;
+  kvDtype: string;
+  engineArgs: string;
+  notes: string[];
+}
+
+/**
+ * The form after switching engine: the weight format stays if the new engine
+ * runs it, else the closest format it runs (nearest bits per weight; the
+ * checkpoint's own when that is as close); the KV type stays if supported;
+ * engine flags, which are the old engine's, are cleared. Notes say what changed.
+ */
+export function switchEngine(s: CalcState, runtime: string): EngineSwitch {
+  const notes: string[] = [];
+  const name = (id: string) => findRuntime(id).name;
+  let quant = s.quant;
+  let model: ModelEntry | undefined;
+  try {
+    model = findModel(s.model);
+  } catch {
+    model = undefined;
+  }
+  if (model && !runs(s, runtime, s.quant)) {
+    const m = model;
+    const here = bitsOf(m, s.quant);
+    const candidates = quantsFor(runtime).filter((q) => runs(s, runtime, q));
+    const distance = (q: string) => Math.abs(Math.log(bitsOf(m, q) / here));
+    const best = candidates.sort((a, b) => distance(a) - distance(b) || (a === "native" ? -1 : b === "native" ? 1 : 0))[0];
+    if (best) {
+      quant = best;
+      notes.push(`Weights: ${name(runtime)} does not run ${s.quant}; ${best} is the closest format it runs (${bitsOf(m, best).toFixed(1)} vs ${here.toFixed(1)} bits per weight).`);
+    }
+  } else if (!model && !quantsFor(runtime).includes(quant)) quant = quantsFor(runtime)[0];
+  let kvDtype = s.kvDtype;
+  if (!kvDtypesFor(runtime).includes(kvDtype)) {
+    notes.push(`KV cache: ${name(runtime)} has no ${kvDtype} cache; back to its default.`);
+    kvDtype = "auto";
+  }
+  if (s.engineArgs.trim()) notes.push(`Engine flags cleared: they were ${name(s.runtime)}'s (${s.engineArgs.trim()}).`);
+  return { quant, kvDtype, engineArgs: "", notes };
+}
+
+// ---- the command line -------------------------------------------------------------
+
+/** The serve command that reproduces the form's setup, with what a command cannot carry. */
+export function commandFor(s: CalcState): BuiltCommand | CalcError {
+  try {
+    const runtime = findRuntime(s.runtime).id;
+    return buildCommand({ model: s.model, runtime, quant: s.quant, ctx: s.ctx, batch: s.batch, gpus: s.gpus, kvDtype: s.kvDtype, gpuUtil: hasGpuUtil(runtime) ? s.gpuUtil : null, speculativeTokens: isVllm(runtime) ? s.speculativeTokens : null, engineVersion: isVllm(runtime) ? s.engineVersion : null, engineArgs: s.engineArgs });
+  } catch (e) {
+    if (isFitError(e)) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/**
+ * The form a pasted serve command describes: engine, model, format and the
+ * fields its flags set; settings it does not give go back to the engine's
+ * defaults, and the workload it cannot say (vLLM is not told the concurrency)
+ * stays as it was. Flags no field holds become the engine flags.
+ */
+export function stateFromCommand(s: CalcState, text: string): CalcState | CalcError {
+  try {
+    const f = fieldsFromCommand(text);
+    return {
+      ...s,
+      model: f.model,
+      runtime: f.runtime,
+      quant: f.quant ?? "native",
+      ctx: f.ctx ?? s.ctx,
+      batch: f.batch ?? s.batch,
+      gpus: f.gpus ?? 1,
+      gpuUtil: f.gpuUtil ?? null,
+      kvDtype: f.kvDtype ?? "auto",
+      speculativeTokens: f.speculativeTokens ?? null,
+      engineVersion: f.runtime === "vllm" ? s.engineVersion : null,
+      engineArgs: f.engineArgs,
+    };
+  } catch (e) {
+    if (isFitError(e)) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+/** Checks the Engine flags field for an engine: the text to use, or the parser's message. */
+export function engineFlagsError(runtime: string, text: string): string | null {
+  try {
+    checkEngineFlags(findRuntime(runtime).id, text);
+    return null;
+  } catch (e) {
+    if (isFitError(e)) return e.message;
+    throw e;
+  }
 }

@@ -1,177 +1,369 @@
-// The will-it-fit calculator: the form, the live verdict, the stacked bar
-// against the GPU budget, and "How is this computed".
-import { catalog } from "../core/catalog";
+// The will-it-fit calculator: the form, the live verdict (or, when the input is
+// not valid, the last verdict marked out of date), the stacked bar against the
+// GPU budget, memory against context, what would help when it does not fit,
+// the command line that reproduces the setup, and "How is this computed".
+import { catalog, findModel } from "../core/catalog";
 import { parseEngineVersion } from "../core/runtimes/vllmVersion";
 import { formatBytes as gib, formatCount } from "../core/units";
 import { combobox } from "./combobox";
-import { CONTEXT_PRESETS, calculate, contextWarning, hasGpuUtil, HUB_OPTION_PREFIX, hubLookupOption, isVllm, kvDtypesFor, quantsFor, searchGpus, searchModels, setupFor, type CalcResult, type CalcState } from "./calculatorModel";
-import { h, replace, uid } from "./dom";
+import {
+  calculate,
+  commandFor,
+  contextWarning,
+  engineFlagsError,
+  hasGpuUtil,
+  HUB_OPTION_PREFIX,
+  hubLookupOption,
+  isVllm,
+  kvDtypesFor,
+  quantsFor,
+  searchGpus,
+  searchModels,
+  setupFor,
+  stateFromCommand,
+  switchEngine,
+  type CalcResult,
+  type CalcState,
+} from "./calculatorModel";
+import { h, replace } from "./dom";
+import { fitAdvice } from "./fitAdvice";
+import { button, select, textArea, textInput, type ValueControl } from "./fluent";
+import { memoryChart, tokensLabel } from "./memoryChartView";
+import { memoryCurve } from "./memoryCurve";
 import { gpuLabel, modelLabel } from "./workbookPlan";
 
 export interface CalculatorView {
   root: HTMLElement;
-  /** Re-reads the catalog (after custom models or GPUs change) and recomputes. */
+  /** Re-reads the state (after custom entries change, or another tab picked a GPU) and recomputes. */
   refresh(): void;
 }
 
-function select(label: string, values: string[], value: string, onChange: (v: string) => void, hint?: string): { root: HTMLElement; el: HTMLSelectElement; setOptions(v: string[], keep: string): void } {
-  const id = uid("sel");
-  const el = h("select", { id, onchange: () => onChange(el.value) });
-  const setOptions = (vals: string[], keep: string) => {
-    replace(el, ...vals.map((v) => h("option", { value: v }, v)));
-    el.value = vals.includes(keep) ? keep : vals[0];
-  };
-  setOptions(values, value);
-  return { root: h("div", { class: "field" }, h("label", { for: id }, label), el, hint ? h("span", { class: "hint" }, hint) : null), el, setOptions };
+/** A text field for a number: whole numbers unless `decimal`; "32k" and "1M" are 32,768 and 1,048,576. */
+interface NumberField {
+  root: HTMLElement;
+  el: ValueControl;
+  message: HTMLElement;
+  set(v: number | null): void;
 }
 
-function numberField(label: string, value: number | null, min: number, max: number, onChange: (v: number | null) => void, opts: { list?: string; step?: string; hint?: string; blank?: string } = {}): { root: HTMLElement; el: HTMLInputElement; message: HTMLElement } {
-  const id = uid("num");
-  const message = h("span", { class: "warn", id: `${id}-msg`, "aria-live": "polite" });
-  const el = h("input", { id, type: "text", inputmode: "numeric", value: value === null ? "" : String(value), placeholder: opts.blank, list: opts.list, "aria-describedby": `${id}-msg` });
+/** Reads a typed number: null for blank, NaN for anything that is not a valid number of the field's kind. */
+export function readNumber(text: string, decimal: boolean): number | null {
+  const raw = text.replace(/[,_\s]/g, "");
+  if (raw === "") return null;
+  const k = /^(\d+(?:\.\d+)?)([kKmM])$/.exec(raw);
+  if (k) return Number(k[1]) * (k[2].toLowerCase() === "k" ? 1024 : 1048576);
+  if (!/^\d*\.?\d+$/.test(raw)) return NaN;
+  const n = Number(raw);
+  return decimal || Number.isInteger(n) ? n : NaN;
+}
+
+/** Validity of every field by name; the result is out of date while any is invalid. */
+type Validity = (field: string, error: string | null) => void;
+
+function numberField(label: string, value: number | null, min: number, max: number, validity: Validity, onChange: (v: number | null) => void, opts: { decimal?: boolean; hint?: string; blank?: string; testid?: string } = {}): NumberField {
+  const message = h("span", { class: "warn", "aria-live": "polite", "data-testid": opts.testid ? `${opts.testid}-msg` : undefined });
+  const el = textInput(label, { value: value === null ? "" : String(value), placeholder: opts.blank, inputmode: opts.decimal ? "decimal" : "numeric", "data-testid": opts.testid, autocomplete: "off" });
+  const whole = opts.decimal ? "a number" : "a whole number";
   el.addEventListener("input", () => {
-    const raw = el.value.replace(/[,_\s]/g, "");
-    // Fields with a `blank` meaning (the engine's default) accept an empty box as null.
-    if (raw === "" && opts.blank !== undefined) {
+    const n = readNumber(el.value, Boolean(opts.decimal));
+    let error: string | null = null;
+    if (n === null) error = opts.blank !== undefined ? null : `Enter ${whole} from ${formatCount(min)} to ${formatCount(max)}.`;
+    else if (Number.isNaN(n)) error = /\d\.\d/.test(el.value) && !opts.decimal ? `Enter a whole number: ${el.value.trim()} has a fraction.` : `Enter ${whole} from ${formatCount(min)} to ${formatCount(max)}.`;
+    else if (!Number.isInteger(n) && !opts.decimal) error = `Enter a whole number: ${el.value.trim()} is ${n.toLocaleString("en-US")}.`;
+    else if (n < min || n > max) error = `Enter ${whole} from ${formatCount(min)} to ${formatCount(max)}.`;
+    el.setAttribute("aria-invalid", String(error !== null));
+    message.textContent = error ?? "";
+    validity(label, error);
+    if (error === null) onChange(n);
+  });
+  return {
+    root: h("div", { class: "field" }, el, message, opts.hint ? h("span", { class: "hint" }, opts.hint) : null),
+    el,
+    message,
+    set(v) {
+      el.value = v === null ? "" : String(v);
       el.setAttribute("aria-invalid", "false");
       message.textContent = "";
-      onChange(null);
-      return;
-    }
-    const k = /^(\d+(?:\.\d+)?)([kKmM])$/.exec(raw);
-    // "32k" and "1M" mean 32,768 and 1,048,576 tokens, as context sizes are quoted.
-    const n = k ? Math.round(Number(k[1]) * (k[2].toLowerCase() === "k" ? 1024 : 1048576)) : opts.step === "any" ? Number(raw) : Number.parseInt(raw, 10);
-    const ok = raw !== "" && Number.isFinite(n) && n >= min && n <= max && (opts.step === "any" || Number.isInteger(n)) && (k !== null || /^\d+(\.\d+)?$/.test(raw));
-    el.setAttribute("aria-invalid", String(!ok));
-    message.textContent = ok ? "" : `Enter a number from ${min} to ${formatCount(max)}.`;
-    if (ok) onChange(n);
-  });
-  return { root: h("div", { class: "field" }, h("label", { for: id }, label), el, message, opts.hint ? h("span", { class: "hint" }, opts.hint) : null), el, message };
+      validity(label, null);
+    },
+  };
 }
 
 /** The calculator panel over a shared, mutable form state; `onHubLookup` takes a repo the user asked to look up. */
-export function calculatorView(state: CalcState, onStateChange: () => void, actions: HTMLElement, onHubLookup: (repo: string) => void = () => undefined): CalculatorView {
-  const result = h("div", { class: "result", "aria-live": "polite", "aria-atomic": "false" });
+export function calculatorView(state: CalcState, onStateChange: () => void, actions: HTMLElement, onHubLookup: (repo: string) => void = () => undefined, onFirstVerdict: () => void = () => undefined): CalculatorView {
+  const result = h("div", { class: "result", "aria-live": "polite", "aria-atomic": "false", "data-testid": "result" });
+  const staleNote = h("p", { class: "stale-note", role: "status", "data-testid": "stale" });
+  const invalid = new Map<string, string>();
+  let firstVerdict = true;
   const recompute = () => {
-    render(result, calculate(state), state);
+    if (invalid.size) return;
+    result.classList.remove("stale");
+    staleNote.hidden = true;
+    render(result, calculate(state), state, applyChange);
+    if (firstVerdict) {
+      firstVerdict = false;
+      onFirstVerdict();
+    }
+    renderCommand();
     onStateChange();
   };
+  const validity: Validity = (field, error) => {
+    if (error) invalid.set(field, error);
+    else invalid.delete(field);
+    if (invalid.size) {
+      // The last verdict stays visible but marked: it is not the answer for what the form now says.
+      result.classList.add("stale");
+      staleNote.hidden = false;
+      staleNote.textContent = `Out of date: ${[...invalid].map(([f, e]) => `${f}: ${e}`).join(" ")} The result below is for the last valid input.`;
+    }
+  };
 
-  const model = combobox("Model", (q) => {
-    const hub = hubLookupOption(q);
-    return hub ? [...searchModels(q), hub] : searchModels(q);
-  }, (id) => {
-    if (id.startsWith(HUB_OPTION_PREFIX)) {
-      // Not a model yet: keep the current one and hand the repo to the Add tab.
-      model.set(modelLabel(state.model));
-      onHubLookup(id.slice(HUB_OPTION_PREFIX.length));
-      return;
-    }
-    state.model = id;
-    const setup = setupFor(id, state);
-    if (setup.runtime !== state.runtime || setup.quant !== state.quant) {
-      state.runtime = runtime.el.value = setup.runtime;
-      quant.setOptions(quantsFor(setup.runtime), setup.quant);
-      state.quant = quant.el.value;
-      kv.setOptions(kvDtypesFor(setup.runtime), state.kvDtype);
-      state.kvDtype = kv.el.value;
-      util.root.hidden = !hasGpuUtil(setup.runtime);
-      advanced.hidden = !isVllm(setup.runtime);
-    }
-    ctxWarn();
-    recompute();
-  }, "Search by name, company or Hugging Face id; an owner/name not listed can be looked up on the Hub.");
+  const model = combobox(
+    "Model",
+    (q) => {
+      const hub = hubLookupOption(q);
+      const r = searchModels(q);
+      return hub ? { options: [...r.options, hub], total: r.total + 1 } : r;
+    },
+    (id) => {
+      if (id.startsWith(HUB_OPTION_PREFIX)) {
+        // Not a model yet: keep the current one and hand the repo to the Add tab.
+        model.set(modelLabel(state.model));
+        onHubLookup(id.slice(HUB_OPTION_PREFIX.length));
+        return;
+      }
+      state.model = id;
+      const setup = setupFor(id, state);
+      if (setup.runtime !== state.runtime || setup.quant !== state.quant) {
+        state.runtime = setup.runtime;
+        state.quant = setup.quant;
+      }
+      syncFields();
+      recompute();
+    },
+    "Search by name, company or Hugging Face id (spaces, punctuation and small typos are forgiven); an owner/name not listed can be looked up on the Hub.",
+  );
   const gpu = combobox("GPU", (q) => searchGpus(q), (id) => {
     state.gpu = id;
     recompute();
   });
-  const runtime = select("Engine", catalog().runtimes.map((r) => r.id), state.runtime, (v) => {
+  const switchNote = h("p", { class: "switch-note", role: "status", "data-testid": "switch-note" });
+  const runtime = select("Engine", catalog().runtimes.map((r) => ({ value: r.id, label: r.name })), state.runtime, (v) => {
+    const change = switchEngine(state, v);
     state.runtime = v;
-    quant.setOptions(quantsFor(v), state.quant);
-    state.quant = quant.el.value;
-    kv.setOptions(kvDtypesFor(v), state.kvDtype);
-    state.kvDtype = kv.el.value;
-    util.root.hidden = !hasGpuUtil(v);
-    advanced.hidden = !isVllm(v);
+    state.quant = change.quant;
+    state.kvDtype = change.kvDtype;
+    state.engineArgs = change.engineArgs;
+    switchNote.textContent = change.notes.join(" ");
+    switchNote.hidden = change.notes.length === 0;
+    syncFields();
     recompute();
-  });
+  }, { "data-testid": "engine" });
   const quant = select("Weights", quantsFor(state.runtime), state.quant, (v) => {
     state.quant = v;
+    switchNote.hidden = true;
     recompute();
-  }, "native = the checkpoint's own format");
+  }, { "data-testid": "quant" });
   const kv = select("KV cache", kvDtypesFor(state.runtime), state.kvDtype, (v) => {
     state.kvDtype = v;
     recompute();
-  });
-  const presetsId = uid("ctx-presets");
-  const presets = h("datalist", { id: presetsId }, ...CONTEXT_PRESETS.map((c) => h("option", { value: String(c) }, `${c >= 1048576 ? c / 1048576 + "M" : c / 1024 + "K"}`)));
-  const ctx = numberField("Context (tokens per request)", state.ctx, 1, 10_000_000, (v) => {
-    if (v === null) return;
-    state.ctx = v;
-    ctxWarn();
-    recompute();
-  }, { list: presetsId, hint: "Presets 4K … 1M, or type e.g. 200000 or 48k." });
+  }, { "data-testid": "kv" });
   const ctxWarn = () => {
     const w = contextWarning(state.model, state.ctx);
     if (ctx.el.getAttribute("aria-invalid") !== "true") ctx.message.textContent = w ?? "";
   };
-  const batch = numberField("Concurrent requests", state.batch, 1, 100_000, (v) => {
+  const ctx = numberField("Context (tokens per request)", state.ctx, 1, 10_000_000, validity, (v) => {
+    if (v === null) return;
+    state.ctx = v;
+    ctxWarn();
+    recompute();
+  }, { hint: "Type e.g. 200000, 48k or 1M, or pick a preset below.", testid: "ctx" });
+  const presets = h("div", { class: "presets", role: "group", "aria-label": "Context presets" });
+  const renderPresets = () => {
+    const window = calcWindow();
+    const sizes = [4096, 8192, 32768, 131072].filter((c) => c < window);
+    replace(presets, ...[...sizes, window].map((c) => button(c === window ? `${tokensLabel(c)} (native)` : tokensLabel(c), { appearance: "subtle", size: "small", "data-ctx": c, onclick: () => {
+      state.ctx = c;
+      ctx.set(c);
+      ctxWarn();
+      recompute();
+    } })));
+  };
+  const calcWindow = () => {
+    try {
+      return findModel(state.model).record.contextWindow;
+    } catch {
+      return 32768;
+    }
+  };
+  const batch = numberField("Concurrent requests", state.batch, 1, 100_000, validity, (v) => {
     if (v === null) return;
     state.batch = v;
     recompute();
-  });
-  const gpus = numberField("GPU count (tensor parallel)", state.gpus, 1, 1024, (v) => {
+  }, { testid: "batch" });
+  const gpus = numberField("GPU count (tensor parallel)", state.gpus, 1, 1024, validity, (v) => {
     if (v === null) return;
     state.gpus = v;
     recompute();
-  });
-  const util = numberField("GPU memory share", state.gpuUtil, 0.05, 1, (v) => {
+  }, { testid: "gpus" });
+  const util = numberField("GPU memory share", state.gpuUtil, 0.05, 1, validity, (v) => {
     state.gpuUtil = v;
     recompute();
-  }, { step: "any", blank: "engine default", hint: "vLLM gpu_memory_utilization (default 0.9) or SGLang mem_fraction_static (default from GPU size). Blank = the engine's default." });
-  util.el.setAttribute("inputmode", "decimal");
-  util.root.hidden = !hasGpuUtil(state.runtime);
+  }, { decimal: true, blank: "engine default", hint: "vLLM gpu_memory_utilization (default 0.9) or SGLang mem_fraction_static (default from GPU size). Blank = the engine's default.", testid: "util" });
 
   // vLLM's memory behaviour changed between releases (V0 sampler, MLA padding, CUDA graphs).
-  const versionId = uid("vllm-version");
-  const versionMsg = h("span", { class: "warn", id: `${versionId}-msg`, "aria-live": "polite" });
-  const version = h("input", { id: versionId, type: "text", placeholder: "latest", value: state.engineVersion ?? "", spellcheck: "false", "aria-describedby": `${versionId}-msg` });
+  const versionMsg = h("span", { class: "warn", "aria-live": "polite" });
+  const version = textInput("vLLM release", { placeholder: "latest", value: state.engineVersion ?? "", spellcheck: "false", "data-testid": "vllm-version", autocomplete: "off" });
   version.addEventListener("input", () => {
     const raw = version.value.trim();
-    let ok = true;
+    let error: string | null = null;
     try {
       if (raw) parseEngineVersion(raw);
     } catch (e) {
-      ok = false;
-      versionMsg.textContent = (e as Error).message;
+      error = (e as Error).message;
     }
-    version.setAttribute("aria-invalid", String(!ok));
-    if (!ok) return;
-    versionMsg.textContent = "";
+    version.setAttribute("aria-invalid", String(error !== null));
+    versionMsg.textContent = error ?? "";
+    validity("vLLM release", error);
+    if (error) return;
     state.engineVersion = raw || null;
     recompute();
   });
-  const spec = numberField("MTP speculative tokens", state.speculativeTokens, 1, 64, (v) => {
+  const spec = numberField("MTP speculative tokens", state.speculativeTokens, 1, 64, validity, (v) => {
     state.speculativeTokens = v;
     recompute();
-  }, { blank: "off", hint: "vLLM --speculative-config with method mtp; models with MTP layers only." });
+  }, { blank: "off", hint: "vLLM --speculative-config with method mtp; models with MTP layers only.", testid: "mtp" });
   const advanced = h(
     "details",
     { class: "field wide", "data-testid": "vllm-advanced" },
     h("summary", {}, "vLLM release and speculative decoding"),
-    h("div", { class: "form" }, h("div", { class: "field" }, h("label", { for: versionId }, "vLLM release"), version, versionMsg, h("span", { class: "hint" }, "e.g. 0.6.3; blank = the latest release.")), spec.root),
+    h("div", { class: "form" }, h("div", { class: "field" }, version, versionMsg, h("span", { class: "hint" }, "e.g. 0.6.3; blank = the latest release.")), spec.root),
   );
-  advanced.hidden = !isVllm(state.runtime);
 
-  const form = h("div", { class: "form", role: "group", "aria-label": "Setup" }, model.root, runtime.root, quant.root, ctx.root, presets, batch.root, kv.root, gpu.root, gpus.root, util.root, advanced);
-  const root = h("div", {}, h("h2", { class: "visually-hidden" }, "Will it fit?"), form, result, actions);
+  // The engine's own flags, for settings no field holds (validated by the core's parser).
+  const flagsMsg = h("span", { class: "warn", "aria-live": "polite", "data-testid": "engine-flags-msg" });
+  const flags = textInput("Engine flags", { value: state.engineArgs, spellcheck: "false", autocomplete: "off", "data-testid": "engine-flags" });
+  const flagsHint = h("span", { class: "hint" });
+  const flagsPlaceholder = () => {
+    const examples: Record<string, string> = { vllm: "--max-num-seqs 64 --enforce-eager", sglang: "--max-running-requests 32 --chunked-prefill-size 4096", "llama.cpp": "-ub 256 -fa on -ngl 30", ollama: "OLLAMA_FLASH_ATTENTION=1 num_gpu=30", transformers: "attn_implementation=sdpa max_new_tokens=512", mlx: "--max-kv-size 8192" };
+    flags.setAttribute("placeholder", examples[state.runtime] ?? "");
+    flagsHint.textContent = `${catalog().runtimes.find((r) => r.id === state.runtime)?.name ?? state.runtime}'s own flags, for what the fields above do not set.`;
+  };
+  flags.addEventListener("input", () => {
+    const error = engineFlagsError(state.runtime, flags.value);
+    flags.setAttribute("aria-invalid", String(error !== null));
+    flagsMsg.textContent = error ?? "";
+    validity("Engine flags", error);
+    if (error) return;
+    state.engineArgs = flags.value.trim();
+    recompute();
+  });
 
-  const sync = () => {
+  // The command line that reproduces the setup, and a pasted command setting the form.
+  const commandText = h("code", { "data-testid": "command" });
+  const commandNotes = h("ul", { class: "notes", "data-testid": "command-notes" });
+  const copyStatus = h("span", { class: "hint", role: "status" });
+  const copy = button("Copy command", { "data-testid": "copy-command", onclick: async () => {
+    try {
+      await navigator.clipboard.writeText(commandText.textContent ?? "");
+      copyStatus.textContent = "Copied.";
+    } catch {
+      copyStatus.textContent = "The browser did not allow copying; select the command and copy it.";
+    }
+  } });
+  const renderCommand = () => {
+    const c = commandFor(state);
+    if (!("command" in c)) {
+      commandText.textContent = "";
+      replace(commandNotes, h("li", { class: "error" }, c.error));
+      return;
+    }
+    commandText.textContent = c.command;
+    replace(commandNotes, ...c.notes.map((n) => h("li", {}, n)));
+  };
+  const pasteMsg = h("p", { class: "warn", role: "status", "data-testid": "paste-msg" });
+  const paste = textArea("Paste a serve command", { placeholder: "vllm serve Qwen/Qwen3-8B --max-model-len 32768 -tp 2 …", spellcheck: "false", "data-testid": "paste-command" });
+  const applyPaste = button("Set the calculator from it", { "data-testid": "apply-command", onclick: () => {
+    const next = stateFromCommand(state, paste.value);
+    if ("ok" in next) {
+      pasteMsg.className = "error";
+      pasteMsg.textContent = next.error;
+      return;
+    }
+    Object.assign(state, next);
+    pasteMsg.className = "hint";
+    pasteMsg.textContent = `Set from the command: ${modelLabel(state.model)} on ${catalog().runtimes.find((r) => r.id === state.runtime)?.name ?? state.runtime}.`;
+    switchNote.hidden = true;
+    sync();
+  } });
+  const commandBox = h(
+    "section",
+    { class: "command", "aria-label": "Command line" },
+    h("h3", {}, "Command line"),
+    h("p", { class: "hint" }, "The command that runs this setup; copy it, or paste your own to set the calculator from it."),
+    h("pre", { class: "command-line" }, commandText),
+    h("div", { class: "actions" }, copy, copyStatus),
+    commandNotes,
+    paste,
+    h("div", { class: "actions" }, applyPaste),
+    pasteMsg,
+  );
+
+  /** Sets every field from the state (after a model, engine or command changed several at once). */
+  const syncFields = () => {
+    runtime.set(state.runtime);
+    state.quant = quant.setOptions(quantsFor(state.runtime), state.quant);
+    state.kvDtype = kv.setOptions(kvDtypesFor(state.runtime), state.kvDtype);
+    util.root.hidden = !hasGpuUtil(state.runtime);
+    advanced.hidden = !isVllm(state.runtime);
+    flags.value = state.engineArgs;
+    flags.setAttribute("aria-invalid", "false");
+    flagsMsg.textContent = "";
+    validity("Engine flags", null);
+    flagsPlaceholder();
+    renderPresets();
+    ctxWarn();
+  };
+
+  const form = h(
+    "div",
+    { class: "form", role: "group", "aria-label": "Setup" },
+    model.root,
+    runtime.root,
+    quant.root,
+    h("div", { class: "field wide" }, switchNote),
+    ctx.root,
+    batch.root,
+    h("div", { class: "field wide" }, presets),
+    kv.root,
+    gpus.root,
+    gpu.root,
+    util.root,
+    advanced,
+    h("div", { class: "field wide" }, flags, flagsMsg, flagsHint),
+  );
+  switchNote.hidden = true;
+  staleNote.hidden = true;
+  // Narrow: form, verdict, command line; wide: the form and the command line left of the verdict.
+  const root = h("div", { class: "calc" }, h("h2", { class: "visually-hidden" }, "Will it fit?"), h("div", { class: "calc-form" }, form), h("div", { class: "calc-result" }, staleNote, result, actions), commandBox);
+
+  function applyChange(change: Partial<CalcState>): void {
+    Object.assign(state, change);
+    sync();
+  }
+
+  function sync(): void {
     model.set(modelLabel(state.model));
     gpu.set(gpuLabel(state.gpu));
-    ctxWarn();
+    ctx.set(state.ctx);
+    batch.set(state.batch);
+    gpus.set(state.gpus);
+    util.set(state.gpuUtil);
+    spec.set(state.speculativeTokens);
+    version.value = state.engineVersion ?? "";
+    syncFields();
     recompute();
-  };
+  }
   sync();
   return { root, refresh: sync };
 }
@@ -180,11 +372,12 @@ function metric(label: string, value: string, testId: string): HTMLElement {
   return h("div", {}, h("dt", {}, label), h("dd", { "data-testid": testId }, value));
 }
 
-function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s: CalcState): void {
+function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s: CalcState, apply: (change: Partial<CalcState>) => void): void {
   if (!r.ok) {
     replace(el, h("p", { class: "error", role: "alert", "data-testid": "calc-error" }, r.error));
     return;
   }
+  const oom = r.status === "OOM";
   const scale = Math.max(r.requiredBytes, r.budgetBytes, 1);
   const bar = h("div", { class: "bar", role: "img", "aria-label": `Memory per GPU: ${r.terms.map((t) => `${t.label} ${gib(t.bytes)}`).join(", ")}; budget ${gib(r.budgetBytes)}.` });
   for (const t of r.terms) {
@@ -197,23 +390,39 @@ function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s
   budget.style.left = `calc(${(100 * r.budgetBytes) / scale}% - 1px)`;
   bar.append(budget);
   const headroomText = r.headroomBytes >= 0 ? `${gib(r.headroomBytes)} free` : `${gib(-r.headroomBytes)} short`;
+  const atNative = r.maxContext === r.contextWindow;
+  const maxCtxText = `${formatCount(r.maxContext)} tokens${atNative ? ` (the native window${r.extendedContextWindow ? `; ${formatCount(r.extendedContextWindow)} extended` : ""})` : ""}`;
+  const advice = oom ? fitAdvice(s) : [];
+  const curve = memoryCurve(s);
   replace(
     el,
-    h("div", {}, h("span", { class: `verdict ${r.status}`, "data-testid": "verdict" }, r.status), " ", h("span", {}, `${r.modelName} on ${s.gpus > 1 ? `${s.gpus} × ` : ""}${r.gpuName}`)),
+    h("div", {}, h("span", { class: `verdict ${r.status}`, "data-testid": "verdict" }, r.status), " ", h("span", { "data-testid": "result-title" }, `${r.modelName} on ${s.gpus > 1 ? `${s.gpus} × ` : ""}${r.gpuName}`)),
     h(
       "dl",
       { class: "metrics" },
       metric("Required per GPU", gib(r.requiredBytes), "required"),
       metric("Engine budget per GPU", `${gib(r.budgetBytes)} of ${gib(r.vramBytes)}`, "budget"),
       metric("Headroom", headroomText, "headroom"),
-      metric("Max context", `${formatCount(r.maxContext)} tokens`, "max-context"),
-      metric(`Max concurrency at ${formatCount(s.ctx)}`, formatCount(r.maxConcurrency), "max-concurrency"),
-      metric("Decode speed", `${formatCount(r.tokensPerSecond)} tok/s`, "tokens"),
+      // An OOM setup has no speed and no usable max context to report: what would help takes their place.
+      oom ? null : metric("Max context", maxCtxText, "max-context"),
+      oom ? null : metric(`Max concurrency at ${formatCount(s.ctx)}`, formatCount(r.maxConcurrency), "max-concurrency"),
+      oom ? null : metric("Decode speed", `${formatCount(r.tokensPerSecond)} tok/s`, "tokens"),
     ),
+    oom
+      ? h(
+          "section",
+          { class: "advice", "aria-label": "What would help", "data-testid": "advice" },
+          h("h3", {}, "What would help"),
+          advice.length
+            ? h("ul", {}, ...advice.map((a) => h("li", { "data-kind": a.kind }, h("span", {}, a.text), " ", button("Use this", { appearance: "subtle", size: "small", "aria-label": `Use this: ${a.text}`, onclick: () => apply(a.change) }))))
+            : h("p", {}, "Nothing on this GPU fits this model: pick a larger GPU or a smaller model."),
+        )
+      : null,
     bar,
     h("ul", { class: "legend" }, ...r.terms.filter((t) => t.bytes > 0).map((t) => h("li", {}, h("i", { class: `seg-${t.term}` }), `${t.label} ${gib(t.bytes)}`)), h("li", {}, "│ budget")),
     r.hostBytes > 0 ? h("p", { class: "hint" }, `Also ${gib(r.hostBytes)} of system RAM.`) : null,
     r.warnings.length ? h("ul", { class: "notes warn" }, ...r.warnings.map((w) => h("li", {}, w))) : null,
+    curve ? h("figure", { class: "chart-figure" }, memoryChart(curve), h("figcaption", { class: "hint" }, `Required memory per GPU from ${tokensLabel(curve.points[0].ctx)} to the native window (${formatCount(curve.window)} tokens), at ${formatCount(s.batch)} concurrent request${s.batch === 1 ? "" : "s"}; the line is the engine budget.`)) : null,
     h(
       "details",
       { "data-testid": "explain" },

@@ -1,7 +1,10 @@
 // A search-as-you-type picker following the ARIA combobox pattern: type to
-// filter, arrows to move, Enter to choose, Escape to close.
+// filter (forgivingly, see pickerSearch.ts), arrows to move, Enter or Tab to
+// choose the highlighted match (the best one while none is), Escape to close and restore. After a pick the
+// text is selected, so typing replaces it rather than appending. The list says
+// how many matches it does not show.
 import { h, replace, uid } from "./dom";
-import type { Option } from "./calculatorModel";
+import type { Option, SearchResult } from "./calculatorModel";
 
 export interface Combobox {
   root: HTMLElement;
@@ -10,18 +13,20 @@ export interface Combobox {
   set(label: string): void;
 }
 
-/** Builds a labelled combobox; `onPick` gets the chosen option's id, `onText` free text on change. */
-export function combobox(label: string, search: (q: string) => Option[], onPick: (id: string, label: string) => void, hint?: string): Combobox {
+/** Builds a labelled combobox; `onPick` gets the chosen option's id and label. */
+export function combobox(label: string, search: (q: string) => SearchResult, onPick: (id: string, label: string) => void, hint?: string): Combobox {
   const id = uid("combo");
   const listId = `${id}-list`;
-  const input = h("input", { id, type: "text", role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId, autocomplete: "off", spellcheck: "false" });
-  const list = h("ul", { id: listId, role: "listbox", "aria-label": label, hidden: true });
+  const input = h("input", { id, type: "text", class: "combo-input", role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": listId, autocomplete: "off", spellcheck: "false" });
+  const list = h("ul", { id: listId, role: "listbox", "aria-label": label });
+  const more = h("p", { class: "combo-more", "data-testid": "combo-more" });
+  const popup = h("div", { class: "combo-popup", hidden: true }, list, more);
   let options: Option[] = [];
   let active = -1;
   let committed = "";
 
   const close = () => {
-    list.hidden = true;
+    popup.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
     active = -1;
@@ -41,33 +46,46 @@ export function combobox(label: string, search: (q: string) => Option[], onPick:
     input.removeAttribute("aria-invalid");
     close();
     onPick(o.id, o.label);
+    // Typing next replaces the pick instead of appending to it.
+    if (document.activeElement === input) input.select();
   };
   const open = () => {
-    options = search(input.value === committed ? "" : input.value);
+    const r = search(input.value === committed ? "" : input.value);
+    options = r.options;
     replace(list, ...options.map((o, i) => h("li", { id: `${id}-opt-${i}`, role: "option", "aria-selected": "false", "data-id": o.id, onmousedown: (e: Event) => { e.preventDefault(); pick(o); } }, o.label, h("small", {}, o.detail))));
     if (options.length === 0) replace(list, h("li", { role: "option", "aria-disabled": "true", "aria-selected": "false" }, "No match"));
-    list.hidden = false;
+    more.textContent = r.total > options.length ? `Showing ${options.length} of ${r.total}: type to narrow the list.` : "";
+    more.hidden = r.total <= options.length;
+    popup.hidden = false;
     input.setAttribute("aria-expanded", "true");
     active = -1;
+    // Typed text has a default match, the first (best) one: Enter or Tab takes it; ArrowDown moves onto it.
+    if (options.length && input.value !== committed) list.firstElementChild?.classList.add("default");
   };
+  /** The option Enter or Tab takes: the highlighted one, else the best match of typed text. */
+  const chosen = (): Option | undefined => (active >= 0 ? options[active] : input.value !== committed ? options[0] : undefined);
 
   input.addEventListener("input", open);
   input.addEventListener("focus", () => input.select());
   input.addEventListener("keydown", (e: KeyboardEvent) => {
     if (e.key === "ArrowDown") {
       e.preventDefault();
-      if (list.hidden) open();
+      if (popup.hidden) open();
       highlight(Math.min(active + 1, options.length - 1));
     } else if (e.key === "ArrowUp") {
       e.preventDefault();
       highlight(Math.max(active - 1, 0));
     } else if (e.key === "Enter") {
-      if (!list.hidden && options.length) {
+      if (!popup.hidden && options.length) {
         e.preventDefault();
-        pick(options[active >= 0 ? active : 0]);
+        pick(chosen() ?? options[0]);
       }
+    } else if (e.key === "Tab") {
+      // Tab commits the highlighted (or best) match and moves on: no preventDefault.
+      const o = popup.hidden ? undefined : chosen();
+      if (o) pick(o);
     } else if (e.key === "Escape") {
-      if (!list.hidden) {
+      if (!popup.hidden) {
         e.preventDefault();
         close();
         input.value = committed;
@@ -75,15 +93,16 @@ export function combobox(label: string, search: (q: string) => Option[], onPick:
     }
   });
   input.addEventListener("blur", () => {
-    if (list.hidden) return;
+    if (popup.hidden) return;
     close();
     // Leaving with text that names exactly one option picks it; otherwise restore the last pick.
-    const exact = search(input.value).filter((o) => o.label.toLowerCase() === input.value.trim().toLowerCase() || o.id === input.value.trim().toLowerCase());
+    const typed = input.value.trim().toLowerCase();
+    const exact = search(input.value).options.filter((o) => o.label.toLowerCase() === typed || o.id === typed);
     if (exact.length === 1) pick(exact[0]);
     else input.value = committed;
   });
 
-  const root = h("div", { class: "field wide" }, h("label", { for: id }, label), h("div", { class: "combo" }, input, list), hint ? h("span", { class: "hint" }, hint) : null);
+  const root = h("div", { class: "field wide" }, h("label", { for: id, class: "field-label" }, label), h("div", { class: "combo" }, input, popup), hint ? h("span", { class: "hint" }, hint) : null);
   return {
     root,
     input,

@@ -7,7 +7,8 @@ import { buildCustomEntries, customModelInput, type CustomInputs } from "../core
 import { isFitError } from "../core/errors";
 import { formatParams } from "../core/units";
 import { saveCustom, type SettingsLike } from "./customSettings";
-import { h, replace, uid } from "./dom";
+import { h, replace } from "./dom";
+import { button, filePicker, textArea, textInput, type ValueControl } from "./fluent";
 import { hubView } from "./hubView";
 import { derivedLine, specTable } from "./importCard";
 
@@ -17,14 +18,12 @@ export interface CustomView {
   lookUp(repo: string): Promise<void>;
 }
 
-function field(label: string, control: HTMLInputElement | HTMLTextAreaElement, hint?: string): HTMLElement {
-  const id = control.id || uid("f");
-  control.id = id;
-  return h("div", { class: "field wide" }, h("label", { for: id }, label), control, hint ? h("span", { class: "hint" }, hint) : null);
+/** A labelled control (its label is inside it) with a hint below. */
+function field(control: HTMLElement, hint?: string, wide = true): HTMLElement {
+  return h("div", { class: wide ? "field wide" : "field" }, control, hint ? h("span", { class: "hint" }, hint) : null);
 }
 
-function readFile(input: HTMLInputElement, into: HTMLTextAreaElement | null, then: (text: string) => void): void {
-  const f = input.files?.[0];
+function readFile(f: File | undefined, into: ValueControl | null, then: (text: string) => void): void {
   if (!f) return;
   // config.json is a few KiB; refuse anything that cannot be one before reading it.
   if (f.size > 8 * 1024 * 1024) {
@@ -38,7 +37,7 @@ function readFile(input: HTMLInputElement, into: HTMLTextAreaElement | null, the
 }
 
 /** A positive number from a text box, or undefined when blank; NaN marks bad input. */
-function optionalNumber(el: HTMLInputElement): number | undefined {
+function optionalNumber(el: ValueControl): number | undefined {
   const raw = el.value.replace(/[,_\s]/g, "");
   if (raw === "") return undefined;
   const m = /^(\d+(?:\.\d+)?)([bBmMtT])?$/.exec(raw);
@@ -86,7 +85,7 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
         it.label,
         it.reason ? h("span", { class: "error" }, ` — not loaded: ${it.reason}`) : null,
         " ",
-        h("button", { type: "button", class: "btn", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }, "Remove"),
+        button("Remove", { size: "small", "aria-label": `Remove ${it.label}`, onclick: () => void persist(it.remove(), `Removed ${it.label}.`) }),
       );
     replace(list, ...(items.length ? items.map(row) : [h("li", {}, "No custom models or GPUs yet.")]));
   };
@@ -107,19 +106,17 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
   const hub = hubView(saveImport, saveLabel);
 
   // --- Add model from config.json
-  const config = h("textarea", { id: uid("config"), spellcheck: "false", placeholder: '{ "model_type": "qwen3", "hidden_size": 4096, … }', "data-testid": "config-text" });
-  const configFile = h("input", { type: "file", accept: ".json,application/json", id: uid("config-file") });
-  const indexFile = h("input", { type: "file", accept: ".json,application/json", id: uid("index-file") });
+  const config = textArea("config.json", { spellcheck: "false", placeholder: '{ "model_type": "qwen3", "hidden_size": 4096, … }', "data-testid": "config-text" });
   let indexText: string | undefined;
-  configFile.addEventListener("change", () => readFile(configFile, config, () => preview()));
-  indexFile.addEventListener("change", () => readFile(indexFile, null, (t) => {
+  const configFile = filePicker("Pick config.json…", { accept: ".json,application/json", testid: "config-file" }, (files) => readFile(files[0], config, () => preview()));
+  const indexFile = filePicker("Pick model.safetensors.index.json (optional)…", { accept: ".json,application/json", testid: "index-file" }, (files) => readFile(files[0], null, (t) => {
     indexText = t || undefined;
     preview();
   }));
-  const name = h("input", { type: "text", id: uid("name"), placeholder: "e.g. My fine-tune 8B", "data-testid": "custom-name" });
-  const stated = h("input", { type: "text", id: uid("stated"), inputmode: "decimal", placeholder: "e.g. 8.2B (optional)" });
+  const name = textInput("Name", { placeholder: "e.g. My fine-tune 8B", autocomplete: "off", "data-testid": "custom-name" });
+  const stated = textInput("Stated parameters (optional)", { inputmode: "decimal", placeholder: "e.g. 8.2B (optional)", autocomplete: "off", "data-testid": "custom-stated" });
   const previewEl = h("div", { "data-testid": "custom-preview" });
-  const save = h("button", { type: "button", class: "btn primary", disabled: true, "data-testid": "custom-save" }, saveLabel);
+  const save = button(saveLabel, { appearance: "primary", disabled: true, "data-testid": "custom-save" });
 
   const input = () => ({ config: config.value, index: indexText, name: name.value.trim() || undefined, statedParams: optionalNumber(stated) });
   function preview(): void {
@@ -154,11 +151,11 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
   });
 
   // --- Add GPU
-  const gName = h("input", { type: "text", id: uid("gpu-name"), placeholder: "e.g. Lab A6000 48GB", "data-testid": "gpu-name" });
-  const gMem = h("input", { type: "text", id: uid("gpu-mem"), inputmode: "decimal", placeholder: "GiB as nvidia-smi reports ÷ 1024", "data-testid": "gpu-mem" });
-  const gBw = h("input", { type: "text", id: uid("gpu-bw"), inputmode: "decimal", placeholder: "GB/s", "data-testid": "gpu-bw" });
-  const gTf = h("input", { type: "text", id: uid("gpu-tf"), inputmode: "decimal", placeholder: "optional" });
-  const addGpu = h("button", { type: "button", class: "btn primary", "data-testid": "gpu-save" }, settings ? "Save GPU to workbook" : "Use this GPU");
+  const gName = textInput("Name", { placeholder: "e.g. Lab A6000 48GB", autocomplete: "off", "data-testid": "gpu-name" });
+  const gMem = textInput("Memory (GiB, as the driver reports it)", { inputmode: "decimal", placeholder: "GiB as nvidia-smi reports ÷ 1024", autocomplete: "off", "data-testid": "gpu-mem" });
+  const gBw = textInput("Bandwidth (GB/s)", { inputmode: "decimal", placeholder: "GB/s", autocomplete: "off", "data-testid": "gpu-bw" });
+  const gTf = textInput("BF16 dense TFLOPS", { inputmode: "decimal", placeholder: "optional", autocomplete: "off", "data-testid": "gpu-tf" });
+  const addGpu = button(settings ? "Save GPU to workbook" : "Use this GPU", { appearance: "primary", "data-testid": "gpu-save" });
   addGpu.addEventListener("click", () => {
     const mem = Number(gMem.value);
     const bw = Number(gBw.value);
@@ -181,15 +178,14 @@ export function customView(settings: SettingsLike | null, initial: CustomInputs,
     hub.root,
     h("h2", {}, "Add a model from its config.json"),
     h("p", { class: "hint" }, "Paste the model's config.json from Hugging Face (or pick the file). The estimator derives every layer from it; nothing is guessed. Optionally add model.safetensors.index.json to pin the exact weight size."),
-    field("config.json", config),
-    field("…or pick config.json", configFile),
-    field("model.safetensors.index.json (optional)", indexFile),
-    field("Name", name, "How you will refer to it in FIT formulas; must not clash with a catalog model."),
-    field("Stated parameters (optional)", stated, "From the model card, to check the derived count."),
+    field(config),
+    h("div", { class: "actions" }, configFile.root, indexFile.root),
+    field(name, "How you will refer to it in FIT formulas; must not clash with a catalog model."),
+    field(stated, "From the model card, to check the derived count."),
     previewEl,
     h("div", { class: "actions" }, save),
     h("h2", {}, "Add a GPU"),
-    h("div", { class: "form" }, field("Name", gName), field("Memory (GiB, as the driver reports it)", gMem), field("Bandwidth (GB/s)", gBw), field("BF16 dense TFLOPS", gTf)),
+    h("div", { class: "form" }, field(gName, undefined, false), field(gMem, undefined, false), field(gBw, undefined, false), field(gTf, undefined, false)),
     h("div", { class: "actions" }, addGpu),
     status,
     h("h2", {}, settings ? "In this workbook" : "In this session"),

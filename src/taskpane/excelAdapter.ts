@@ -36,7 +36,9 @@ interface FormatLike {
   fill: { color: string };
   wrapText: boolean;
   horizontalAlignment: string;
+  verticalAlignment: string;
   columnWidth: number;
+  rowHeight: number;
   autofitColumns(): void;
 }
 interface CfFormatLike {
@@ -59,6 +61,7 @@ export interface RangeLike extends Loadable {
   conditionalFormats: { add(type: string): ConditionalFormatLike };
   dataValidation: { rule: unknown; errorAlert: unknown; prompt: unknown };
   getResizedRange(deltaRows: number, deltaColumns: number): RangeLike;
+  merge(across?: boolean): void;
   getUsedRangeOrNullObject(valuesOnly?: boolean): RangeLike;
 }
 interface TableLike {
@@ -305,6 +308,9 @@ function applyStyle(range: RangeLike, s: StyleSpec): void {
   if (s.fill) range.format.fill.color = s.fill;
   if (s.wrapText !== undefined) range.format.wrapText = s.wrapText;
   if (s.horizontalAlignment) range.format.horizontalAlignment = s.horizontalAlignment;
+  if (s.verticalAlignment) range.format.verticalAlignment = s.verticalAlignment;
+  if (s.merge) range.merge(false);
+  if (s.rowHeight !== undefined) range.format.rowHeight = s.rowHeight;
 }
 
 function applyConditionalFormat(range: RangeLike, cf: ConditionalFormatSpec): void {

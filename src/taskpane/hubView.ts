@@ -9,13 +9,14 @@ import type { ByteSource } from "../core/gguf";
 import { readGgufModel } from "../core/ggufModel";
 import { hubConfigInput, hubGgufInput, hubRepo, looksLikeRepoId, type HubRepo } from "../core/hub";
 import { formatBytes } from "../core/units";
-import { h, replace, uid } from "./dom";
+import { h, replace } from "./dom";
+import { button, filePicker, textInput } from "./fluent";
 import { HUB_ENDPOINTS, paneHub } from "./hubClient";
 import { importCard } from "./importCard";
 
-function field(label: string, control: HTMLInputElement, hint?: string): HTMLElement {
-  control.id ||= uid("hub");
-  return h("div", { class: "field wide" }, h("label", { for: control.id }, label), control, hint ? h("span", { class: "hint" }, hint) : null);
+/** A labelled control (its label is inside it) with a hint below. */
+function field(control: HTMLElement, hint?: string): HTMLElement {
+  return h("div", { class: "field wide" }, control, hint ? h("span", { class: "hint" }, hint) : null);
 }
 
 const messageOf = (e: unknown): string => (isFitError(e) || e instanceof Error ? e.message : String(e));
@@ -33,10 +34,10 @@ export interface HubView {
 
 /** The Hub and GGUF-file sections; `save` stores a model as the Add tab stores every custom model. */
 export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, saveLabel: string): HubView {
-  const repo = h("input", { type: "text", spellcheck: "false", autocomplete: "off", placeholder: "owner/name, e.g. Qwen/Qwen2.5-VL-72B-Instruct", "data-testid": "hub-repo" });
-  const endpoint = h("input", { type: "text", spellcheck: "false", value: HUB_ENDPOINTS[0], "data-testid": "hub-endpoint" });
+  const repo = textInput("Repo id", { spellcheck: "false", autocomplete: "off", placeholder: "owner/name, e.g. Qwen/Qwen2.5-VL-72B-Instruct", "data-testid": "hub-repo" });
+  const endpoint = textInput("Endpoint (as HF_ENDPOINT)", { spellcheck: "false", value: HUB_ENDPOINTS[0], "data-testid": "hub-endpoint" });
   // A password field: the token is not shown, not autofilled, and kept only in this field.
-  const token = h("input", { type: "password", autocomplete: "off", spellcheck: "false", placeholder: "hf_… (only for gated repos)", "data-testid": "hub-token" });
+  const token = textInput("Access token (gated repos)", { type: "password", autocomplete: "off", spellcheck: "false", placeholder: "hf_… (only for gated repos)", "data-testid": "hub-token" });
   const status = h("p", { role: "status", "aria-live": "polite", "data-testid": "hub-status" });
   const files = h("div", { "data-testid": "hub-files" });
   // A successful save clears what this section showed; the Add tab's status says what was added.
@@ -48,13 +49,13 @@ export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, sa
     }
     return ok;
   });
-  const lookUpButton = h("button", { type: "button", class: "btn primary", "data-testid": "hub-lookup" }, "Look up");
+  const lookUpButton = button("Look up", { appearance: "primary", "data-testid": "hub-lookup" });
   const settings = h(
     "details",
     { "data-testid": "hub-settings" },
     h("summary", {}, "Hub settings"),
-    field("Endpoint (as HF_ENDPOINT)", endpoint, `This add-in may connect to ${HUB_ENDPOINTS.join(" and ")}.`),
-    field("Access token (gated repos)", token, "Sent only to this endpoint with your lookups; never stored in the workbook."),
+    field(endpoint, `This add-in may connect to ${HUB_ENDPOINTS.join(" and ")}.`),
+    field(token, "Sent only to this endpoint with your lookups; never stored in the workbook."),
   );
   let busy = false;
 
@@ -97,7 +98,7 @@ export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, sa
             "li",
             {},
             `${g.path}${g.parts.length > 1 ? ` (${g.parts.length} parts)` : ""}${g.size !== undefined ? `, ${formatBytes(g.size)}` : ""} `,
-            h("button", { type: "button", class: "btn", "data-testid": "hub-gguf", "aria-label": `Read the header of ${g.path}`, onclick: () => void readHubGguf(info, g.path) }, "Read header"),
+            button("Read header", { size: "small", "data-testid": "hub-gguf", "aria-label": `Read the header of ${g.path}`, onclick: () => void readHubGguf(info, g.path) }),
           ),
         ),
       ),
@@ -149,14 +150,11 @@ export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, sa
   });
 
   // --- a local GGUF
-  const ggufFile = h("input", { type: "file", accept: ".gguf", multiple: true, "data-testid": "gguf-file" });
   const ggufCard = importCard("gguf", saveLabel, save);
   const ggufStatus = h("p", { role: "status", "aria-live": "polite", "data-testid": "gguf-status" });
-  ggufFile.addEventListener("change", async () => {
-    const picked = Array.from(ggufFile.files ?? []);
+  const ggufFile = filePicker("Choose .gguf file(s)…", { accept: ".gguf", multiple: true, testid: "gguf-file" }, async (picked) => {
     ggufCard.clear();
     ggufStatus.className = "";
-    if (!picked.length) return (ggufStatus.textContent = "");
     ggufStatus.textContent = `Reading the header of ${picked.map((f) => f.name).join(", ")}…`;
     try {
       ggufCard.show(await readGgufModel(picked.map(blobSource)));
@@ -173,7 +171,7 @@ export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, sa
     {},
     h("h2", {}, "Add from Hugging Face"),
     h("p", { class: "hint" }, "Looks the repo up only when you click Look up: its file list, config.json and model.safetensors.index.json; for a GGUF, its header by byte ranges. Nothing else is sent."),
-    field("Repo id", repo),
+    field(repo),
     settings,
     h("div", { class: "actions" }, lookUpButton),
     status,
@@ -181,7 +179,7 @@ export function hubView(save: (input: ConfigImportInput) => Promise<boolean>, sa
     files,
     h("h2", {}, "Add from a GGUF file"),
     h("p", { class: "hint" }, "Pick a .gguf (all parts of a split one): only its header is read, in this browser; the exact weight of every tensor comes from it."),
-    field("GGUF file(s)", ggufFile),
+    ggufFile.root,
     ggufStatus,
     ggufCard.root,
   );

@@ -8,7 +8,8 @@ import { isFitError } from "../core/errors";
 import { MODEL_FIELDS } from "../core/spec";
 import { formatBytes, formatParams } from "../core/units";
 import { formatField } from "./calculatorModel";
-import { h, replace, uid } from "./dom";
+import { h, replace } from "./dom";
+import { button as fluentButton, textInput } from "./fluent";
 
 /** "Derived: 73.4B parameters (…), 80 layers." */
 export function derivedLine(m: ModelEntry): string {
@@ -29,7 +30,7 @@ export function ggufLine(m: ModelEntry): string | null {
 
 /** The model's spec table. */
 export function specTable(m: ModelEntry): HTMLElement {
-  return h("div", { class: "table-wrap" }, h("table", { class: "grid spec" }, h("tbody", {}, ...MODEL_FIELDS.map((f) => h("tr", {}, h("th", { scope: "row" }, f.label), h("td", {}, formatField(f.format, f.value(m))))))));
+  return h("div", { class: "table-wrap" }, h("table", { class: "grid spec" }, h("tbody", {}, ...MODEL_FIELDS.map((f) => h("tr", {}, h("th", { scope: "row" }, f.labelFor?.(m) ?? f.label), h("td", {}, formatField(f.format, f.value(m))))))));
 }
 
 export interface ImportCard {
@@ -44,10 +45,9 @@ export interface ImportCard {
 /** A preview with a name field and a save button; `save` stores the import and reports success. */
 export function importCard(testId: string, saveLabel: string, save: (input: ConfigImportInput) => Promise<boolean>): ImportCard {
   const body = h("div", { "data-testid": `${testId}-preview` });
-  const nameId = uid(`${testId}-name`);
-  const name = h("input", { type: "text", id: nameId, "data-testid": `${testId}-name` });
-  const nameField = h("div", { class: "field wide", hidden: true }, h("label", { for: nameId }, "Name"), name, h("span", { class: "hint" }, "How you will refer to it in FIT formulas; must not clash with a catalog model."));
-  const button = h("button", { type: "button", class: "btn primary", disabled: true, hidden: true, "data-testid": `${testId}-save` }, saveLabel);
+  const name = textInput("Name", { autocomplete: "off", "data-testid": `${testId}-name` });
+  const nameField = h("div", { class: "field wide", hidden: true }, name, h("span", { class: "hint" }, "How you will refer to it in FIT formulas; must not clash with a catalog model."));
+  const button = fluentButton(saveLabel, { appearance: "primary", disabled: true, hidden: true, "data-testid": `${testId}-save` });
   let pending: ConfigImportInput | undefined;
 
   const render = () => {

@@ -31,6 +31,16 @@ export function setupOf(s: CalcState): Setup {
   return { quant: s.quant, ctx: s.ctx, batch: s.batch, runtime: s.runtime, kvDtype: s.kvDtype, gpuCount: s.gpus };
 }
 
+/**
+ * What of the calculator's setup the inserted formulas cannot carry (the FIT
+ * functions take model, weights, context, concurrency, engine, KV cache and
+ * GPU count), for the message after an insert; null when nothing is left out.
+ */
+export function notCarried(s: CalcState): string | null {
+  const left = [s.engineArgs.trim() ? `engine flags (${s.engineArgs.trim()})` : null, s.gpuUtil !== null ? `the GPU memory share (${s.gpuUtil})` : null, s.engineVersion ? `the vLLM release (${s.engineVersion})` : null, s.speculativeTokens ? "MTP speculative tokens" : null].filter((x): x is string => x !== null);
+  return left.length ? `The inserted formulas do not carry ${left.join(", ")}: the FIT functions take no such argument, so they use the engine's defaults.` : null;
+}
+
 /** The plan for one insert request. */
 export function planFor(r: InsertRequest): WorkbookPlan {
   const setup = setupOf(r.state);
@@ -64,7 +74,9 @@ export async function insert(excel: ExcelLike, r: InsertRequest): Promise<Insert
   const target: PlanTarget = r.atSelection ? { kind: "selection" } : { kind: "new-sheet" };
   try {
     const done = await applyPlan(excel, plan, target);
-    return { ok: true, message: `${WHAT[r.kind]} inserted at ${done.sheetName}!${done.address}.${done.notes.length ? " " + done.notes.join(" ") : ""}` };
+    const left = r.kind === "spec-table" ? null : notCarried(r.state);
+    const notes = [...done.notes, ...(left ? [left] : [])];
+    return { ok: true, message: `${WHAT[r.kind]} inserted at ${done.sheetName}!${done.address}.${notes.length ? " " + notes.join(" ") : ""}` };
   } catch (e) {
     if (e instanceof PlanRefused) return { ok: false, message: e.message, offerNewSheet: e.offerNewSheet };
     return { ok: false, message: `Excel could not insert the ${WHAT[r.kind].toLowerCase()}: ${(e as Error).message}` };

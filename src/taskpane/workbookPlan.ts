@@ -28,6 +28,11 @@ export interface StyleSpec {
   fill?: string;
   wrapText?: boolean;
   horizontalAlignment?: "Left" | "Center" | "Right";
+  verticalAlignment?: "Top" | "Center" | "Bottom";
+  /** Merge the range into one cell (its top-left value); only on ranges the plan itself wrote. */
+  merge?: boolean;
+  /** Row height in points: Excel does not fit row heights to wrapped text in merged cells. */
+  rowHeight?: number;
 }
 
 /** An Excel table over already-written cells; the first row of `address` is the header. */

@@ -2,7 +2,8 @@
 // as a named, styled Excel table. Values are typed for Excel: parameter counts
 // stay raw counts (so they sum and sort) and a number format shows billions;
 // dates are real date serials; text is stored as text.
-import { findGpu, findModel } from "../../core/catalog";
+import { findGpu, findModel, type ModelEntry } from "../../core/catalog";
+import { modelPageView } from "../../core/modelPages";
 import { GPU_FIELDS, MODEL_FIELDS, type FieldFormat, type SpecField } from "../../core/spec";
 import { asText, columnLetters, emptyPlan, rangeAddress, valuesAt, HEADER_FILL, type CellValue, type WorkbookPlan } from "../workbookPlan";
 
@@ -45,6 +46,7 @@ export function fieldNumberFormat(format: FieldFormat, key: string, raw?: unknow
     case "gib":
       return "0.00";
     case "text":
+    case "repo":
       return TEXT_FORMAT;
     case "number":
     case "bool":
@@ -123,10 +125,47 @@ function pickField<T>(fields: readonly SpecField<T>[], key: string): SpecField<T
   return f;
 }
 
-/** "Insert model spec table": one row per model (ids, names or HF ids), header from MODEL_FIELDS labels. Unknown models throw the catalog's "did you mean" error. */
+/** Columns a section's text spans below the table (wide enough to read, not the whole table). */
+export const SECTION_COLUMNS = 8;
+/** Characters per line of wrapped section text over those columns, and points per line, for the row heights Excel does not fit to merged cells. */
+const CHARS_PER_LINE = 110;
+const POINTS_PER_LINE = 15;
+
+/**
+ * The written sections of each model below the spec table: a title row, one row
+ * per section (heading in column A, the text merged over B:H and wrapped, with
+ * its source numbers), the memory behaviour, and the numbered sources.
+ */
+function pageBlocks(plan: WorkbookPlan, entries: ModelEntry[], firstRow: number): void {
+  let row = firstRow;
+  const textCols = SECTION_COLUMNS - 1;
+  const paragraph = (heading: string, text: string, bold = false) => {
+    plan.blocks.push(valuesAt(row, 0, [[asText(heading), asText(text), ...Array<string>(textCols - 1).fill("")]]));
+    const merged = rangeAddress(row, 1, 1, textCols);
+    const lines = Math.max(1, Math.ceil(text.length / CHARS_PER_LINE));
+    plan.styles.push({ address: rangeAddress(row, 0, 1, 1), bold: true, wrapText: true, verticalAlignment: "Top" });
+    plan.styles.push({ address: merged, merge: true, wrapText: true, verticalAlignment: "Top", bold: bold || undefined, rowHeight: lines * POINTS_PER_LINE });
+    row++;
+  };
+  for (const m of entries) {
+    const page = modelPageView(m);
+    plan.blocks.push(valuesAt(row, 0, [[asText(m.record.name)]]));
+    plan.styles.push({ address: rangeAddress(row, 0, 1, 1), bold: true, fill: HEADER_FILL });
+    row++;
+    for (const s of page.sections) paragraph(s.heading, s.paragraphs.join(" ") + (s.cites.length ? ` [${s.cites.join(", ")}]` : ""));
+    page.sources.forEach((src, i) => paragraph(i === 0 ? "Sources" : "", `[${src.n}] ${src.label} ${src.url}`));
+    row++;
+  }
+}
+
+/** "Insert model spec table": one row per model (ids, names or HF ids), header from MODEL_FIELDS labels, then each model's written page below it as wrapped text. Unknown models throw the catalog's "did you mean" error. */
 export function modelSpecTablePlan(models: string[], opts: SpecTableOptions = {}): WorkbookPlan {
   const entries = models.map((m) => findModel(m)).filter((m, i, a) => a.findIndex((x) => x.record.id === m.record.id) === i);
-  return specTablePlan(MODEL_FIELDS, entries, { tableName: opts.tableName ?? "FitModels", sheetName: opts.sheetName ?? "FitMyGPU models", style: opts.style ?? "TableStyleMedium2", fields: opts.fields });
+  const plan = specTablePlan(MODEL_FIELDS, entries, { tableName: opts.tableName ?? "FitModels", sheetName: opts.sheetName ?? "FitMyGPU models", style: opts.style ?? "TableStyleMedium2", fields: opts.fields });
+  // One blank row between the table and the sections, so Excel does not grow the table over them.
+  pageBlocks(plan, entries, entries.length + 2);
+  plan.notes = [...(plan.notes ?? []), `Each model's page (sections, memory behaviour, sources) is below the table.`];
+  return plan;
 }
 
 /** "Insert GPU spec table": one row per GPU, header from GPU_FIELDS labels. */
