@@ -462,7 +462,7 @@ async function standaloneCalculator(browser, base) {
     await input.focus();
     await page.keyboard.press("ArrowDown");
     const listId = await input.getAttribute("aria-controls");
-    matches(await text(page, `#${listId} ~ [data-testid=combo-more]`), /^Showing 50 of 10\d: type to narrow the list\.$/, "hint under the full list");
+    matches(await text(page, `#${listId} ~ [data-testid=combo-more]`), /^Showing 50 of 1\d\d: type to narrow the list\.$/, "hint under the full list");
     await page.keyboard.press("Escape");
   });
 
@@ -1034,9 +1034,45 @@ async function insideExcel(browser, base) {
     matches(msg, /^Memory vs context chart inserted at /, "chart toast");
     const st = await fake(page);
     const charts = st.sheets.flatMap((x) => x.charts);
-    equal(charts.length, 1, "charts recorded");
-    assert(charts[0].title && charts[0].position, `chart has a title and position: ${show(charts[0])}`);
+    equal(charts.length, 2, "charts recorded (cost per month on the planning sheet, memory vs context)");
+    for (const c of charts) assert(c.title && c.position, `chart has a title and position: ${show(c)}`);
+    assert(charts.some((c) => /Cost per month by candidate/.test(JSON.stringify(c))), "the planning sheet's cost chart");
     assert(st.sheets.some((x) => x.tables.length > 0), "the planning sheet added a table");
+  });
+
+  await check("the planning sheet's formulas, run through the registered FIT functions, give one deployment", async () => {
+    const out = await page.evaluate(() => {
+      const sheet = window.__fakeExcel.snapshot().sheets.find((x) => /^FitMyGPU plan/.test(x.name));
+      const cell = (a) => sheet.cells[a] || {};
+      const plain = (v) => (typeof v === "string" && v.startsWith("'") ? v.slice(1) : v ?? "");
+      const headers = {};
+      for (let c = 0; c < 26; c++) {
+        const letter = String.fromCharCode(65 + c);
+        const v = plain(cell(`${letter}14`).value);
+        if (v) headers[v] = letter;
+      }
+      // Evaluate one FIT.PLAN formula of row 15 as Excel would: each argument a 1×1 range.
+      const evalAt = (addr) => {
+        const f = cell(addr).formula;
+        const m = /^=FIT\.PLAN\((.*)\)$/.exec(f || "");
+        if (!m) return `no FIT.PLAN in ${addr}: ${f}`;
+        const args = m[1].split(",").map((a) => {
+          if (a === "") return null;
+          if (/^".*"$/.test(a)) return [[a.slice(1, -1)]];
+          const ref = /^\[@\[?([^\]]+)\]?\]$/.exec(a);
+          if (ref) return [[plain(cell(`${headers[ref[1]]}15`).value)]];
+          return [[plain(cell(a.replace(/\$/g, "")).value)]];
+        });
+        const r = window.__fit.PLAN(...args)[0][0];
+        return r && typeof r === "object" ? r.code : r;
+      };
+      return { labels: ["A4", "A5", "A7", "A8", "A9"].map((a) => plain(cell(a).value)), total: evalAt(`${headers["Total GPUs"]}15`), replicas: evalAt(`${headers.Replicas}15`), perReplica: evalAt(`${headers["GPUs per replica"]}15`), limit: evalAt(`${headers["Limited by"]}15`), source: evalAt(`${headers["Price source"]}15`) };
+    });
+    equal(JSON.stringify(out.labels), JSON.stringify(["Model", "Concurrent users", "Prompt tokens", "Output tokens", "Speed target (tokens/s per user)"]), "workload block labels");
+    assert(Number.isInteger(out.total) && out.total >= 1, `total GPUs is a count: ${show(out)}`);
+    equal(out.total, out.replicas * out.perReplica, "total GPUs = replicas × GPUs per replica");
+    matches(String(out.limit), /^(memory|throughput|latency)$/, "limited by");
+    matches(String(out.source), /^(catalog: median of \d+ on-demand quotes|none)/, "price source");
   });
 
   await check("Model tab: Insert spec table succeeds", async () => {
@@ -1167,19 +1203,19 @@ async function hostileSettings(browser, base) {
       equal(await item.count(), 1, "not-loaded entries");
       matches(await item.innerText(), new RegExp(`Model '${entry.name}' — not loaded: `), "not-loaded label");
       matches(await item.innerText(), reason, "not-loaded reason");
-      assert(await item.getByRole("button", { name: `Remove Model '${entry.name}'` }).isVisible(), "a Remove button for the bad entry");
+      assert(await item.locator(`fluent-button[aria-label="Remove Model '${entry.name}'"]`).isVisible(), "a Remove button for the bad entry");
     });
     await check(`${what}: saving a new GPU keeps the bad entry verbatim; Remove then drops it alone`, async () => {
-      await page.fill("[data-testid=gpu-name]", "Added Card");
-      await page.fill("[data-testid=gpu-mem]", "24");
-      await page.fill("[data-testid=gpu-bw]", "1000");
-      await page.click("[data-testid=gpu-save]");
+      await fill(page, "gpu-name", "Added Card");
+      await fill(page, "gpu-mem", "24");
+      await fill(page, "gpu-bw", "1000");
+      await byTestId(page, "gpu-save").click();
       await untilMatches("status after adding a GPU", () => text(page, "[data-testid=custom-status]"), /Added GPU Added Card.*Saved in this workbook/);
       const after = JSON.parse(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]));
       const before = JSON.parse(stored);
       equal(JSON.stringify(after.models), JSON.stringify(before.models), "stored models after the save (good and bad, verbatim)");
       equal(JSON.stringify(after.gpus.map((g) => g.name)), JSON.stringify(["Good Card", "Added Card"]), "stored GPUs after the save");
-      await page.getByRole("button", { name: `Remove Model '${entry.name}'` }).click();
+      await page.locator(`fluent-button[aria-label="Remove Model '${entry.name}'"]`).click();
       await untilMatches("status after removing", () => text(page, "[data-testid=custom-status]"), /Removed Model/);
       const removed = JSON.parse(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]));
       equal(JSON.stringify(removed.models.map((m) => m.name)), JSON.stringify(["Good Qwen"]), "stored models after Remove");
@@ -1194,10 +1230,10 @@ async function hostileSettings(browser, base) {
     const { page } = unreadable;
     await showTab(page, "tab-custom");
     matches(await page.locator("[data-testid=custom-unloaded]").innerText(), /All custom entries stored in this workbook — not loaded: they have version 2/, "not-loaded item");
-    await page.fill("[data-testid=gpu-name]", "Added Card");
-    await page.fill("[data-testid=gpu-mem]", "24");
-    await page.fill("[data-testid=gpu-bw]", "1000");
-    await page.click("[data-testid=gpu-save]");
+    await fill(page, "gpu-name", "Added Card");
+    await fill(page, "gpu-mem", "24");
+    await fill(page, "gpu-bw", "1000");
+    await byTestId(page, "gpu-save").click();
     await untilMatches("status after a refused save", () => text(page, "[data-testid=custom-status]"), /could not be read .*saving would overwrite them/);
     equal(await page.evaluate(() => window.__fakeSettings.store["fitmygpu.custom"]), '{"version":2,"models":[]}', "the stored setting is untouched");
   });
