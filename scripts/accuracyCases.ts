@@ -100,8 +100,8 @@ export function loadFiles(): FileRun[] {
   return JSON.parse(fs.readFileSync(path.join(DIR, "files.json"), "utf8")) as FileRun[];
 }
 
-/** One comparison of an estimate with a measured figure. */
-export const cmp = (id: string, engine: string, term: Term, est: number, meas: number, unit: string): Comparison => ({ id, engine, term, estimate: est, measured: meas, unit, error: (est - meas) / meas });
+/** One comparison of an estimate with a measured figure; a measured 0 (no layer on the GPU) is taken relative to 1, so a miss still shows. */
+export const cmp = (id: string, engine: string, term: Term, est: number, meas: number, unit: string): Comparison => ({ id, engine, term, estimate: est, measured: meas, unit, error: (est - meas) / (meas === 0 ? 1 : meas) });
 
 interface Part {
   label: string;

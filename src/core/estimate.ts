@@ -57,6 +57,8 @@ export interface EstimateInput {
   gpuLayers?: number | null;
   /** llama.cpp --n-cpu-moe: the routed experts of the first N blocks stay in system RAM. */
   cpuMoeLayers?: number | null;
+  /** Layers per GPU, comma-separated, as llama.cpp's -ts takes them; set by placedFor for the split Ollama (before v0.30) passes its runner. */
+  tensorSplit?: string | null;
 }
 
 export interface Terms {
@@ -157,7 +159,7 @@ function checkSupport(s: Setup): void {
 }
 
 function keyOf(input: EstimateInput): unknown[] {
-  return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs, input.ramGiB, input.hostBandwidthGBs, input.gpuLayers, input.cpuMoeLayers];
+  return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs, input.ramGiB, input.hostBandwidthGBs, input.gpuLayers, input.cpuMoeLayers, input.tensorSplit];
 }
 
 /** Clears the caches when custom models or GPUs change what a name means. */
@@ -183,6 +185,12 @@ function settingsOf(input: EstimateInput, runtime: Setup["runtime"]): EngineSett
   if (input.gpuLayers != null) {
     if (!layered) fail("invalid", `GPU layers (-ngl) are a llama.cpp and Ollama setting, not ${runtime.name}'s.`);
     st.gpuLayers = boundedNumber("gpuLayers", input.gpuLayers, 0, 1_000_000);
+  }
+  if (input.tensorSplit != null) {
+    if (!layered) fail("invalid", `A layer split (-ts) is a llama.cpp and Ollama setting, not ${runtime.name}'s.`);
+    const parts = String(input.tensorSplit).split(",").map((x) => Number(x.trim()));
+    if (!parts.length || parts.some((x) => !Number.isFinite(x) || x < 0) || !parts.some((x) => x > 0)) fail("invalid", `tensorSplit must be non-negative numbers separated by commas, one of them above 0, got '${String(input.tensorSplit).slice(0, 40)}'.`);
+    st.tensorSplit = parts;
   }
   if (input.cpuMoeLayers != null) {
     if (runtime.id !== "llama.cpp") fail("invalid", `--n-cpu-moe is a llama.cpp setting, not ${runtime.name}'s.`);
@@ -416,6 +424,8 @@ function totalsOf(p: Prepared, ctx: number, batch: number, host: number): Terms 
 export function maxGpuLayersOf(input: EstimateInput, ctx: number, batch: number): number | undefined {
   const base = prepare(input);
   if (!base.run.placement || base.vramBytes === undefined) return undefined;
+  // An engine that chooses its own layers (Ollama before v0.30) puts on what its own arithmetic allows.
+  if (base.run.autoPlacement) return base.run.autoPlacement(base.vramBytes, ctx, batch).gpuLayers;
   const all = base.run.placement.gpuLayers + base.run.placement.cpuLayers;
   const fitsWith = (n: number) => {
     const p = prepare({ ...input, gpuLayers: n });
@@ -434,12 +444,17 @@ export function maxGpuLayersOf(input: EstimateInput, ctx: number, batch: number)
 }
 
 /**
- * The prepared setup an engine actually runs at (ctx, batch): Ollama places layers itself
- * (llama-server's --fit: as many layers as fit, from the last one back) unless num_gpu is given.
+ * The prepared setup an engine actually runs at (ctx, batch): Ollama places layers itself unless num_gpu
+ * is given: before v0.30 by its own arithmetic (the profile's autoPlacement, with the layer split it passes
+ * over several GPUs), since then by llama-server's --fit (as many layers as fit, from the last one back).
  */
 export function placedFor(input: EstimateInput, ctx: number, batch: number): Prepared {
   const p = prepare(input);
   if (p.setup.runtime.id !== "ollama" || p.setup.settings.gpuLayers !== undefined || p.vramBytes === undefined || input.gpuLayers != null) return p;
+  if (p.run.autoPlacement) {
+    const a = p.run.autoPlacement(p.vramBytes, ctx, batch);
+    return prepare({ ...input, gpuLayers: a.gpuLayers, tensorSplit: a.split && a.split.some((x) => x > 0) ? a.split.join(",") : null });
+  }
   if (fitsAt(p, p.vramBytes, ctx, batch)) return p;
   const n = maxGpuLayersOf(input, ctx, batch) ?? 0;
   return prepare({ ...input, gpuLayers: n });

@@ -74,6 +74,11 @@ export interface PreparedRun {
   notes: string[];
   /** Where the layers are (engines that place layers on devices): repeating layers and the output layer on GPUs and on the CPU. */
   placement?: { gpuLayers: number; cpuLayers: number; cpuExpertBlocks: number };
+  /**
+   * The engine's own choice of layers on GPUs of `vram` bytes at (ctx, batch), when it makes one itself (Ollama before v0.30):
+   * layers on the GPUs, counting the output layer, and over several GPUs the layers per GPU it passes as --tensor-split.
+   */
+  autoPlacement?(vram: number, ctx: number, batch: number): { gpuLayers: number; split?: number[] };
   /** Most concurrent sequences the engine runs for this model, when it caps them (Ollama's single-slot families, llama.cpp's -np). */
   maxBatch?: { value: number; reason: string };
 }

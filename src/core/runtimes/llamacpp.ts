@@ -37,6 +37,8 @@ export interface LlamaCppHost {
   extraNotes: string[];
   /** n_ubatch the engine picks from the context of all slots (Ollama's automatic num_batch); absent = -ub or 512. */
   ubatch?: (ctxAllSlots: number) => number;
+  /** -ngl N puts the last N blocks on the GPUs and the output layer only once every block is there (Ollama's own runners before v0.30, and llama.cpp before December 2025). */
+  outputLast?: boolean;
 }
 
 /** The device each block (and the output layer) lands on: "cpu" or a GPU index. */
@@ -56,11 +58,14 @@ export interface Placement {
  * the GPUs hold the output layer and the last N − 1 blocks; offloaded layer k of A goes to the
  * first GPU whose cumulative -ts share exceeds k / A (equal shares when -ts is not given);
  * --n-cpu-moe N keeps the experts of the first N blocks on the CPU, and -ot rules send expert tensors there.
+ * With `outputLast` (the older rule, which Ollama's runners kept until v0.30) -ngl N ≤ n_layer puts the
+ * last N blocks on the GPUs and leaves the output layer on the CPU.
  */
-export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], expertLayers: boolean[]): Placement {
+export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], expertLayers: boolean[], outputLast = false): Placement {
   const offloadable = nLayer + 1;
   const ngl = Math.min(s.gpuLayers ?? offloadable, offloadable);
-  const start = offloadable - ngl;
+  // Layer index nLayer is the output layer: the old rule starts the offloaded range one layer earlier and stops it before the output layer.
+  const start = outputLast && ngl <= nLayer ? nLayer - ngl : offloadable - ngl;
   const split = s.tensorSplit ? s.tensorSplit.slice(0, gpus) : new Array<number>(gpus).fill(1);
   while (split.length < gpus) split.push(0);
   const sum = split.reduce((x, y) => x + y, 0);
@@ -68,7 +73,7 @@ export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], 
   let acc = 0;
   for (const w of split) cum.push((acc += w) / sum);
   const deviceOf = (i: number): number => {
-    if (i < start) return -1;
+    if (i < start || (outputLast && ngl <= nLayer && i === nLayer)) return -1;
     const k = (i - start) / ngl;
     const d = cum.findIndex((c) => c > k);
     return d < 0 ? gpus - 1 : d;
@@ -80,8 +85,14 @@ export function placeLayers(nLayer: number, gpus: number, s: Setup["settings"], 
   return { blockDevice, outputDevice: deviceOf(nLayer), cpuExperts, gpuLayers: ngl, cpuLayers: offloadable - ngl };
 }
 
+/** A prepared llama.cpp run, with what each layer costs wherever it goes (Ollama's layout places layers by these). */
+export interface LlamaCppRun extends PreparedRun {
+  /** At (ctx, n slots): bytes of each block on a GPU (weights, KV, state), of the output layer (with the projector when loaded), and a GPU's compute buffer. */
+  layerCosts(ctx: number, n: number): { blocks: number[]; output: number; compute: number };
+}
+
 /** Prepares a llama.cpp run (also the base of Ollama's profile). */
-export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.cpp", withProjector: false, extraNotes: [] }): PreparedRun {
+export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.cpp", withProjector: false, extraNotes: [] }): LlamaCppRun {
   const d = defaultsOf(s.runtime, "llama.cpp");
   const st = s.settings;
   const engine = host.engine;
@@ -128,7 +139,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   // Weights and where they go.
   const wb = weightBytes(s.model, s.quant);
   const projector = host.withProjector || st.mmproj ? wb.byGroup.vision : 0;
-  const place = placeLayers(a.layers.length, gpus, st, wb.perLayerExperts.map((x) => x > 0));
+  const place = placeLayers(a.layers.length, gpus, st, wb.perLayerExperts.map((x) => x > 0), host.outputLast === true);
   const gpuIds = Array.from({ length: gpus }, (_, i) => i);
   const onDevice = (dev: number) => a.layers.map((_, i) => i).filter((i) => place.blockDevice[i] === dev);
   const heads = a.attentionHeads;
@@ -296,6 +307,14 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
       return { kvCache: kvBytesOf(kvIdx, ctx, n), state: stateBytesOf(kvIdx, n), activations: computeBytes(ctx, n, g.output), overhead: d.cudaContextBytes };
     },
     breakdown,
+    layerCosts: (ctx, n) => {
+      const ub = ubOf(ctx, n);
+      return {
+        blocks: a.layers.map((_, i) => wb.perLayer[i] + n * cells(blocks[i], ctx, ub) * blocks[i].kvPerToken + n * blocks[i].state),
+        output: wb.outputLayer + projector,
+        compute: computeBytes(ctx, n, true),
+      };
+    },
     placement: { gpuLayers: place.gpuLayers, cpuLayers: place.cpuLayers, cpuExpertBlocks: place.cpuExperts.filter((x, i) => x > 0 && place.blockDevice[i] >= 0).length },
     budget: (v) => v,
     capacity(v, ctx) {

@@ -5,8 +5,10 @@
 // when the projector is on the GPU). Families Ollama runs with one slot are
 // capped at one. Sources: engine-facts §3 and the Ollama source notes (llm/llama_server.go,
 // server/sched.go @ fb30760996871fa9460115c753afd2c60d4ab0f7).
-import { findRuntime } from "../catalog";
-import { compareVersion } from "../engineVersion";
+// Before v0.30 (--engine-version below 0.30) Ollama ran its own runners and chose
+// the GPU layers itself: prepareLegacy below, with the choice in ollamaLegacyPlacement.ts.
+import { findKvDtype, findRuntime } from "../catalog";
+import { compareVersion, type EngineVersion } from "../engineVersion";
 import type { EngineSettings } from "../engineFlags";
 import { b } from "../explainFormat";
 import { defaultsOf } from "../runtimeDefaults";
@@ -14,6 +16,7 @@ import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { MiB, GiB } from "../units";
 import { weightBytes } from "../weightBytes";
 import { prepareLlamaCpp } from "./llamacpp";
+import { chooseEstimate, estimateKvType, ggufArchOf, ggufFacts, layoutGpuLayers, METAL_MINIMUM_BYTES, ollamaLegacyRules, ollamaModelSizes, type EstimateResult, type OllamaLibrary } from "./ollamaLegacyPlacement";
 
 /** Ollama's automatic num_batch (-b and -ub) from the context of all slots (automaticGenerationBatch, before any memory step-down). */
 export function ollamaNumBatch(ctxAllSlots: number, flashAttention: boolean): number {
@@ -23,13 +26,116 @@ export function ollamaNumBatch(ctxAllSlots: number, flashAttention: boolean): nu
   return 512;
 }
 
+const METHOD_TEXT = {
+  pooled: "the free memory of all GPUs pooled, less the first GPU's minimum, blk.0 and the graph, filled with blocks from the first one; the output layer only when everything fits",
+  estimate: "blocks dealt round-robin to the GPUs after each keeps its minimum, the graph and a spare layer; the output layer last",
+  layout: "layers packed from the output layer down onto the fewest GPUs, each keeping its minimum and the graph; the output layer is dropped first",
+} as const;
+
+const atLeast = (v: EngineVersion, major: number, minor: number, patch = 0) => compareVersion(v, major, minor, patch) >= 0;
+
+/**
+ * Flash attention when OLLAMA_FLASH_ATTENTION is not set, before v0.30: off, except for the families Ollama
+ * turned it on for (fs/ggml FlashAttention(): gpt-oss 85ccf7354 v0.11.8, qwen3/qwen3moe 0bda72892 v0.12.4,
+ * gemma3 c3c85aa06 v0.12.6, qwen3vl 75e75d9af v0.12.8) and, from v0.14.0, "auto" (on) for the llama.cpp runner.
+ */
+function legacyFlashAttention(arch: string, v: EngineVersion, ollamaEngine: boolean): boolean {
+  if (arch === "gptoss" && atLeast(v, 0, 11, 8)) return true;
+  if ((arch === "qwen3" || arch === "qwen3moe") && atLeast(v, 0, 12, 4)) return true;
+  if (arch === "gemma3" && atLeast(v, 0, 12, 6)) return true;
+  if ((arch === "qwen3vl" || arch === "qwen3vlmoe") && atLeast(v, 0, 12, 8)) return true;
+  return !ollamaEngine && atLeast(v, 0, 14, 0);
+}
+
+/**
+ * Ollama before v0.30: its own runners with --n-gpu-layers and --tensor-split of its own choosing
+ * (ollamaLegacyPlacement.ts), and 457 MiB (Metal: 512 MiB) plus OLLAMA_GPU_OVERHEAD kept free per GPU.
+ * Memory terms are llama.cpp's for the layers chosen; the choice itself is Ollama's arithmetic.
+ */
+function prepareLegacy(s: Setup): PreparedRun {
+  const d = defaultsOf(s.runtime, "ollama");
+  const st = s.settings;
+  const v = s.engineVersion!;
+  const arch = ggufArchOf(s.model);
+  const rules = ollamaLegacyRules(v, arch);
+  const library: OllamaLibrary = s.gpu?.vendor === "Apple" ? "metal" : s.gpu?.vendor === "AMD" ? "rocm" : "cuda";
+  const minimum = library === "metal" ? METAL_MINIMUM_BYTES : d.minimumFreeBytes;
+  const requestedOverhead = st.gpuOverheadBytes ?? 0;
+  const overhead = rules.gpuOverhead ? requestedOverhead : 0;
+  const fa = st.flashAttention ?? legacyFlashAttention(arch, v, rules.ollamaEngine);
+  // A quantized OLLAMA_KV_CACHE_TYPE needs flash attention (and v0.5.0); otherwise Ollama logs a warning and keeps f16.
+  const quantizedKv = s.kv.id === "q8_0" || s.kv.id === "q4_0";
+  const kvKept = quantizedKv && !(fa && atLeast(v, 0, 5, 0));
+  const kv = kvKept ? findKvDtype("fp16") : s.kv;
+  const singleSlot = d.singleSlotModelTypes.includes(s.model.arch.modelType);
+  // Ollama's engine keeps a vision tower with the output layer (ml/backend/ggml: v.* and mm.* tensors go to the output's device);
+  // the llama.cpp runner loads a separate projector on the GPU whenever any layer is there. With no layer on a GPU, Ollama runs on the CPU.
+  const nLayer = s.model.arch.layers.length;
+  const withProjector = s.model.arch.visionParams > 0 && st.gpuLayers !== 0 && (!rules.ollamaEngine || st.gpuLayers === undefined || st.gpuLayers > nLayer);
+  const llamaRuntime = { ...s.runtime, id: "llama.cpp" as const, defaults: findRuntime("llama.cpp").defaults };
+  const run = prepareLlamaCpp({ ...s, kv, kvV: undefined, runtime: llamaRuntime, settings: { ...st, flashAttention: fa } }, { engine: "Ollama", withProjector, extraNotes: [], outputLast: true });
+  const margin = minimum + overhead;
+  const facts = ggufFacts(s.model, s.quant);
+  const kvType = estimateKvType(rules, facts, s.kv.id, fa);
+
+  /** Ollama's choice at (ctx = num_ctx, batch = OLLAMA_NUM_PARALLEL) on `tp` GPUs with `vram` bytes free each. */
+  const place = (vram: number, ctx: number, batch: number): EstimateResult => {
+    const parallel = singleSlot ? 1 : batch;
+    // 10a8e04a8 (v0.9.3): num_ctx is clamped to the model's training context.
+    const numCtx = atLeast(v, 0, 9, 3) ? Math.min(ctx, s.model.record.contextWindow) : ctx;
+    const context = numCtx * parallel;
+    const gpus = Array.from({ length: s.tp }, () => ({ free: vram, minimum }));
+    if (rules.method === "layout" && rules.ollamaEngine) {
+      // Ollama's engine measures each layer and the graph by allocating them; llama.cpp's buffers stand in for those measurements.
+      const c = run.layerCosts(numCtx, parallel);
+      return layoutGpuLayers({ layers: [...c.blocks, c.output], spare: 0, graph: c.compute, overhead, numGpu: -1 }, gpus);
+    }
+    const { sizes } = ollamaModelSizes({ model: s.model, quant: s.quant, version: v, context, batch: Math.min(context, st.ubatch ?? 512), parallel, kvType, flashAttention: fa, facts });
+    if (rules.method !== "layout") return chooseEstimate(rules, sizes, gpus, library, overhead);
+    // The llama.cpp runner's layout (f560bd077): GGUF sizes, blk.0 + its KV held back on every GPU, the larger graph on each GPU used.
+    const graph = library === "metal" ? sizes.graphFull : Math.max(sizes.graphPartial, sizes.graphFull);
+    return layoutGpuLayers({ layers: [...sizes.blocks.map((x, i) => x + sizes.kv[i]), sizes.output], spare: sizes.blocks[0] + sizes.kv[0], graph, overhead, numGpu: -1 }, gpus);
+  };
+
+  const visionOff = s.model.arch.visionParams > 0 && !withProjector;
+  const notes = [
+    // llama.cpp's advice to add --mmproj does not apply: Ollama loads the vision tower itself.
+    ...run.notes.filter((n) => !n.startsWith("The vision projector")),
+    ...(visionOff ? [`The vision tower stays in system RAM: ${rules.ollamaEngine && st.gpuLayers !== 0 ? "Ollama's engine keeps it with the output layer, which is on the CPU" : "no layer is on a GPU"}.`] : []),
+    `Ollama ${v.text} runs its own runner with --ctx-size num_ctx × OLLAMA_NUM_PARALLEL and --parallel OLLAMA_NUM_PARALLEL (the estimate's batch; Ollama's automatic choice was 1 whenever the model did not fit whole).`,
+    `Ollama ${v.text} chooses --n-gpu-layers itself: ${rules.label}, ${METHOD_TEXT[rules.method]}. --vram-gib is the memory free on each GPU when the model loads (memory.available in Ollama's log); a catalog GPU's full memory assumes nothing else uses it.`,
+    `Ollama ${v.text} keeps ${b(margin)} free per GPU (its minimum${overhead ? " plus OLLAMA_GPU_OVERHEAD" : ""}); the memory terms are llama.cpp's buffers for the layers Ollama chose, so a choice Ollama got wrong shows as not fitting.`,
+    ...(rules.method === "layout" && rules.ollamaEngine ? [`Ollama ${v.text} sizes layers for its own engine by allocating them; FitMyGPU uses llama.cpp's buffer sizes for that measurement.`] : []),
+    ...(requestedOverhead && !rules.gpuOverhead ? [`OLLAMA_GPU_OVERHEAD did not exist before v0.3.10; it is ignored.`] : []),
+    ...(kvKept ? [`Ollama ${v.text} keeps an f16 KV cache: OLLAMA_KV_CACHE_TYPE=${s.kv.id} needs OLLAMA_FLASH_ATTENTION=1${atLeast(v, 0, 5, 0) ? "" : " and v0.5.0"}.`] : []),
+    ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
+  ];
+  return {
+    ...run,
+    notes,
+    settings: { ...run.settings, num_parallel: singleSlot ? 1 : (st.parallel ?? 1), num_ctx: st.maxModelLen ?? null, kept_free_bytes: margin },
+    budget: (vram) => vram - margin,
+    capacity: (vram, ctx) => run.capacity(vram - margin, ctx),
+    budgetText: (vram) => `usable = ${b(vram)} − ${b(margin)} kept free = ${b(vram - margin)}`,
+    ...(st.gpuLayers === undefined
+      ? {
+          autoPlacement: (vram: number, ctx: number, batch: number) => {
+            const r = place(vram, ctx, batch);
+            return { gpuLayers: r.layers, ...(s.tp > 1 ? { split: r.split } : {}) };
+          },
+        }
+      : {}),
+    ...(singleSlot ? { maxBatch: { value: 1, reason: `Ollama runs ${s.model.record.name} with one slot (it forces OLLAMA_NUM_PARALLEL=1 for this family); use batch 1 or another engine.` } } : {}),
+  };
+}
+
 export const ollama: RuntimeProfile = {
   id: "ollama",
   workload: (st) => ({ ctx: st.maxModelLen, batch: st.parallel }),
   prepare(s: Setup): PreparedRun {
+    if (s.engineVersion !== undefined && compareVersion(s.engineVersion, 0, 30) < 0) return prepareLegacy(s);
     const d = defaultsOf(s.runtime, "ollama");
     const st = s.settings;
-    const legacy = s.engineVersion !== undefined && compareVersion(s.engineVersion, 0, 30) < 0;
     const singleSlot = d.singleSlotModelTypes.includes(s.model.arch.modelType);
     const withProjector = s.model.arch.visionParams > 0;
     const llamaSettings: EngineSettings = { ...st };
@@ -39,18 +145,17 @@ export const ollama: RuntimeProfile = {
       engine: "Ollama",
       withProjector,
       extraNotes: [],
-      // -b = -ub = Ollama's automatic num_batch (512 before v0.30).
-      ubatch: legacy ? undefined : (ctxAll) => ollamaNumBatch(ctxAll, fa),
+      // -b = -ub = Ollama's automatic num_batch.
+      ubatch: (ctxAll) => ollamaNumBatch(ctxAll, fa),
     });
     const projectorBytes = withProjector ? weightBytes(s.model, s.quant).byGroup.vision : 0;
-    // Before v0.30 Ollama kept its own minimum free (457 MiB) on each GPU; since then llama.cpp's --fit
-    // keeps 1024 MiB free (projector + 1 GiB when the projector sits on the GPU).
-    const margin = legacy ? d.minimumFreeBytes + (st.gpuOverheadBytes ?? 0) : withProjector ? Math.max(1024 * MiB, projectorBytes + GiB) : 1024 * MiB;
+    // llama.cpp's --fit keeps 1024 MiB free (projector + 1 GiB when the projector sits on the GPU).
+    const margin = withProjector ? Math.max(1024 * MiB, projectorBytes + GiB) : 1024 * MiB;
     const notes = [
       ...run.notes,
       `Ollama runs llama-server with -c num_ctx × OLLAMA_NUM_PARALLEL and -np OLLAMA_NUM_PARALLEL (default 1): each slot has its own cache.`,
-      legacy ? `Ollama ${s.engineVersion!.text} keeps ${b(margin)} free per GPU.` : `llama.cpp's --fit keeps ${b(margin)} free per GPU; a model that does not fit with that margin is offloaded in part.`,
-      ...(st.ubatch || legacy ? [] : ["num_batch (-b/-ub) is Ollama's automatic choice from the context of all slots: 512 up to 4K, 1,024 up to 32K, 2,048 above (Ollama steps it down when memory is tight)."]),
+      `llama.cpp's --fit keeps ${b(margin)} free per GPU; a model that does not fit with that margin is offloaded in part.`,
+      ...(st.ubatch ? [] : ["num_batch (-b/-ub) is Ollama's automatic choice from the context of all slots: 512 up to 4K, 1,024 up to 32K, 2,048 above (Ollama steps it down when memory is tight)."]),
       ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
     ];
     return {
