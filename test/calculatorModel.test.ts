@@ -260,3 +260,55 @@ describe("workbook inserts", () => {
     expect(notCarried({ ...DEFAULT_STATE, runtime: "vllm", engineArgs: "--max-num-seqs 8", gpuUtil: 0.8 })).toBe("The inserted formulas do not carry engine flags (--max-num-seqs 8), the GPU memory share (0.8): the FIT functions take no such argument, so they use the engine's defaults.");
   });
 });
+
+describe("offload, system RAM and speed in the calculator", () => {
+  const ollama70b: CalcState = { ...DEFAULT_STATE, model: "llama-3.1-70b-instruct", quant: "q4_k_m", runtime: "ollama", gpu: "nvidia-rtx-4090", ctx: 4096 };
+  test("Ollama places its own layers: a model too big for the GPU fits with offload, split as ollama ps shows it", () => {
+    const r = calculate(ollama70b);
+    if (!r.ok) throw new Error(r.error);
+    const e = estimate({ model: "llama-3.1-70b-instruct", quant: "q4_k_m", runtime: "ollama", gpu: "nvidia-rtx-4090", ctx: 4096 });
+    expect(r.status).toBe("Fits with offload");
+    expect(r.offloaded).toBe(true);
+    expect(r.gpuLayers).toBe(e.gpuLayers);
+    expect(r.gpuLayers! + r.cpuLayers!).toBe(81);
+    expect(r.processorSplit).toBe(e.processorSplit);
+    expect(r.processorSplit).toMatch(/^\d+%\/\d+% CPU\/GPU$/);
+    expect(r.hostBytes).toBeGreaterThan(10 * 2 ** 30);
+  });
+  test("system RAM is a resource: too little, and it does not fit", () => {
+    const r = calculate({ ...ollama70b, ramGiB: 8 });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.fitsRam).toBe(false);
+    expect(r.status).toBe("OOM");
+    const enough = calculate({ ...ollama70b, ramGiB: 64 });
+    expect(enough.ok && enough.status).toBe("Fits with offload");
+  });
+  test("speed: per request, in all, and the first token, as the estimate gives them", () => {
+    const s: CalcState = { ...DEFAULT_STATE, batch: 4 };
+    const r = calculate(s);
+    if (!r.ok) throw new Error(r.error);
+    const e = estimate({ model: s.model, quant: s.quant, runtime: s.runtime, gpu: s.gpu, ctx: s.ctx, batch: 4 });
+    expect(r.decodePerRequest).toBeCloseTo(e.decodeTokensPerSecond!, 9);
+    expect(r.tokensPerSecond).toBeCloseTo(e.decodeTokensPerSecondTotal!, 9);
+    expect(r.ttftSeconds).toBeCloseTo(e.ttftSeconds!, 9);
+  });
+  test("an MoE model too big for the GPU on llama.cpp: the advice keeps experts in RAM (--n-cpu-moe), and it then fits", () => {
+    const s: CalcState = { ...DEFAULT_STATE, model: "qwen3-30b-a3b", quant: "q8_0", runtime: "llama.cpp", gpu: "nvidia-rtx-4060-ti-16gb", ctx: 16384 };
+    expect(calculate(s).ok && (calculate(s) as { status: string }).status).toBe("OOM");
+    const a = fitAdvice(s).find((x) => /--n-cpu-moe/.test(x.text))!;
+    expect(a.text).toMatch(/--n-cpu-moe \d+ keeps the routed experts of the first \d+ blocks in system RAM/);
+    const after = calculate({ ...s, ...a.change });
+    expect(after.ok && (after as { status: string }).status).toBe("Fits with offload");
+    // One block fewer would not fit.
+    const n = Number(/--n-cpu-moe (\d+)/.exec(a.change.engineArgs!)![1]);
+    const fewer = calculate({ ...s, engineArgs: `--n-cpu-moe ${n - 1}` });
+    expect(fewer.ok && (fewer as { status: string }).status).toBe("OOM");
+  });
+  test("vLLM too big for the GPU: the advice is the fewest GiB of --cpu-offload-gb that fit", () => {
+    const s: CalcState = { ...DEFAULT_STATE, model: "llama-3.1-8b-instruct", quant: "bf16", runtime: "vllm", gpu: "nvidia-rtx-3080-10gb", ctx: 4096 };
+    const a = fitAdvice(s).find((x) => /--cpu-offload-gb/.test(x.text))!;
+    expect(a).toBeDefined();
+    const after = calculate({ ...s, ...a.change });
+    expect(after.ok && (after as { status: string }).status).toBe("Fits with offload");
+  });
+});

@@ -5,7 +5,7 @@ import { catalog, findModel, findQuant, findRuntime, type ModelEntry } from "../
 import { buildCommand, checkEngineFlags, fieldsFromCommand, type BuiltCommand } from "../core/commandLine";
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
-import { concurrencyOf, evaluate, explainOf, maxContextOf, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
+import { concurrencyOf, evaluate, explainOf, maxContextOf, placedSetup, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
 import { looksLikeRepoId } from "../core/hub";
 import { normalizeName } from "../core/names";
 import { matchScore } from "./pickerSearch";
@@ -33,6 +33,8 @@ export interface CalcState {
   speculativeTokens: number | null;
   /** The engine's own flags for settings no field holds ("--max-num-seqs 64 --enforce-eager"). */
   engineArgs: string;
+  /** System RAM the engine may use, GiB; null = not checked. */
+  ramGiB: number | null;
 }
 
 export const DEFAULT_STATE: CalcState = {
@@ -48,6 +50,7 @@ export const DEFAULT_STATE: CalcState = {
   engineVersion: null,
   speculativeTokens: null,
   engineArgs: "",
+  ramGiB: null,
 };
 
 /** Context presets offered next to free entry. */
@@ -75,7 +78,20 @@ export interface CalcResult {
   contextWindow: number;
   extendedContextWindow: number | null;
   maxConcurrency: number;
+  /** Decode tokens/s of all requests together. */
   tokensPerSecond: number;
+  /** Decode tokens/s of one request, prompt tokens/s, and time to first token (NaN without a compute figure). */
+  decodePerRequest: number;
+  prefillTokensPerSecond: number;
+  ttftSeconds: number;
+  /** Layer placement (llama.cpp, Ollama): layers on the GPUs and on the CPU, and the split as `ollama ps` shows it. */
+  gpuLayers: number | null;
+  cpuLayers: number | null;
+  processorSplit: string;
+  offloaded: boolean;
+  /** System RAM given, and whether the host part fits in it. */
+  ramBytes: number | null;
+  fitsRam: boolean | null;
   terms: TermShare[];
   explain: Array<{ label: string; formula: string }>;
   notes: string[];
@@ -128,6 +144,7 @@ export function inputOf(s: CalcState): EstimateInput {
     engineVersion: isVllm(s.runtime) ? s.engineVersion : null,
     speculativeTokens: isVllm(s.runtime) ? s.speculativeTokens : null,
     engineArgs: s.engineArgs.trim() ? s.engineArgs : null,
+    ramGiB: s.ramGiB,
   };
 }
 const input = inputOf;
@@ -135,8 +152,10 @@ const input = inputOf;
 /** The calculator's answer for a form state, or the core's message when the input is not valid. */
 export function calculate(s: CalcState): CalcResult | CalcError {
   try {
-    const p = prepare(input(s));
+    // As the engine runs it: Ollama places its own layers when num_gpu is not given.
+    const { p } = placedSetup({ ...input(s), ctx: s.ctx, batch: s.batch });
     const e = evaluate(p, s.ctx, s.batch, false);
+    const sp = speedOf(p, s.ctx, s.batch);
     const vram = p.vramBytes as number;
     const t = e.perGpu;
     const ex = explainOf(p, s.ctx, s.batch);
@@ -161,7 +180,16 @@ export function calculate(s: CalcState): CalcResult | CalcError {
       contextWindow: p.setup.model.record.contextWindow,
       extendedContextWindow: p.setup.model.record.extendedContextWindow?.tokens ?? null,
       maxConcurrency: concurrencyOf(p, vram, s.ctx),
-      tokensPerSecond: speedOf(p, s.ctx, s.batch).aggregate,
+      tokensPerSecond: sp.aggregate,
+      decodePerRequest: sp.perSequence,
+      prefillTokensPerSecond: sp.prefillTokensPerSecond,
+      ttftSeconds: sp.ttftSeconds,
+      gpuLayers: e.gpuLayers ?? null,
+      cpuLayers: e.cpuLayers ?? null,
+      processorSplit: e.processorSplit,
+      offloaded: e.offloaded,
+      ramBytes: e.ramBytes ?? null,
+      fitsRam: e.fitsRam ?? null,
       terms,
       explain: (Object.keys(ex) as ExplainKey[]).map((k) => ({ label: TERM_LABELS[k], formula: ex[k] })),
       notes: setupNotes(input(s)),

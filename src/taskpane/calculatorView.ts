@@ -4,7 +4,7 @@
 // the command line that reproduces the setup, and "How is this computed".
 import { catalog, findModel } from "../core/catalog";
 import { parseEngineVersion } from "../core/runtimes/vllmVersion";
-import { formatBytes as gib, formatCount } from "../core/units";
+import { formatBytes as gib, formatCount, formatFixed } from "../core/units";
 import { combobox } from "./combobox";
 import {
   calculate,
@@ -206,6 +206,10 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
     state.gpus = v;
     recompute();
   }, { testid: "gpus" });
+  const ram = numberField("System RAM (GiB)", state.ramGiB, 0.25, 100_000, validity, (v) => {
+    state.ramGiB = v;
+    recompute();
+  }, { decimal: true, blank: "not checked", hint: "RAM the engine may use for layers and experts kept on the CPU; blank = not checked.", testid: "ram" });
   const util = numberField("GPU memory share", state.gpuUtil, 0.05, 1, validity, (v) => {
     state.gpuUtil = v;
     recompute();
@@ -338,6 +342,7 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
     kv.root,
     gpus.root,
     gpu.root,
+    ram.root,
     util.root,
     advanced,
     h("div", { class: "field wide" }, flags, flagsMsg, flagsHint),
@@ -359,6 +364,7 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
     batch.set(state.batch);
     gpus.set(state.gpus);
     util.set(state.gpuUtil);
+    ram.set(state.ramGiB);
     spec.set(state.speculativeTokens);
     version.value = state.engineVersion ?? "";
     syncFields();
@@ -366,6 +372,22 @@ export function calculatorView(state: CalcState, onStateChange: () => void, acti
   }
   sync();
   return { root, refresh: sync };
+}
+
+/** The status as a CSS class ("Fits with offload" → "Fits-with-offload"). */
+const statusClass = (s: string) => s.replace(/\s+/g, "-");
+
+/** Where the model's memory sits when part of it runs from system RAM: GPU vs CPU, as `ollama ps` splits it. */
+function splitBar(r: CalcResult): HTMLElement {
+  const gpuAll = r.requiredBytes;
+  const total = gpuAll + r.hostBytes;
+  const bar = h("div", { class: "bar split", role: "img", "data-testid": "split-bar", "aria-label": `CPU/GPU split: ${r.processorSplit}; ${gib(gpuAll)} on each GPU, ${gib(r.hostBytes)} in system RAM.` });
+  const gpu = h("span", { class: "seg-gpu", title: `GPU: ${gib(gpuAll)}` });
+  gpu.style.width = `${(100 * gpuAll) / total}%`;
+  const cpu = h("span", { class: "seg-host", title: `System RAM: ${gib(r.hostBytes)}` });
+  cpu.style.width = `${(100 * r.hostBytes) / total}%`;
+  bar.append(gpu, cpu);
+  return h("div", {}, bar, h("ul", { class: "legend" }, h("li", {}, h("i", { class: "seg-gpu" }), `GPU ${gib(gpuAll)}`), h("li", {}, h("i", { class: "seg-host" }), `System RAM ${gib(r.hostBytes)}`), h("li", {}, r.processorSplit)));
 }
 
 function metric(label: string, value: string, testId: string): HTMLElement {
@@ -396,7 +418,7 @@ function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s
   const curve = memoryCurve(s);
   replace(
     el,
-    h("div", {}, h("span", { class: `verdict ${r.status}`, "data-testid": "verdict" }, r.status), " ", h("span", { "data-testid": "result-title" }, `${r.modelName} on ${s.gpus > 1 ? `${s.gpus} × ` : ""}${r.gpuName}`)),
+    h("div", {}, h("span", { class: `verdict ${statusClass(r.status)}`, "data-testid": "verdict" }, r.status), " ", h("span", { "data-testid": "result-title" }, `${r.modelName} on ${s.gpus > 1 ? `${s.gpus} × ` : ""}${r.gpuName}`)),
     h(
       "dl",
       { class: "metrics" },
@@ -406,7 +428,9 @@ function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s
       // An OOM setup has no speed and no usable max context to report: what would help takes their place.
       oom ? null : metric("Max context", maxCtxText, "max-context"),
       oom ? null : metric(`Max concurrency at ${formatCount(s.ctx)}`, formatCount(r.maxConcurrency), "max-concurrency"),
-      oom ? null : metric("Decode speed", `${formatCount(r.tokensPerSecond)} tok/s`, "tokens"),
+      oom ? null : metric("Decode speed", s.batch > 1 ? `${formatFixed(r.decodePerRequest, 1)} tok/s per request, ${formatCount(r.tokensPerSecond)} tok/s in all` : `${formatFixed(r.decodePerRequest, 1)} tok/s`, "tokens"),
+      oom ? null : metric(`First token (${tokensLabel(s.ctx)} prompt)`, Number.isFinite(r.ttftSeconds) ? `${formatFixed(r.ttftSeconds, 2)} s (${formatCount(r.prefillTokensPerSecond)} prompt tok/s)` : "unknown: no compute figure for this GPU", "ttft"),
+      r.gpuLayers !== null ? metric("Layers on the GPU", `${r.gpuLayers} of ${r.gpuLayers + (r.cpuLayers ?? 0)} (${r.processorSplit})`, "gpu-layers") : r.offloaded ? metric("Processor split", r.processorSplit, "gpu-layers") : null,
     ),
     oom
       ? h(
@@ -420,7 +444,8 @@ function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s
       : null,
     bar,
     h("ul", { class: "legend" }, ...r.terms.filter((t) => t.bytes > 0).map((t) => h("li", {}, h("i", { class: `seg-${t.term}` }), `${t.label} ${gib(t.bytes)}`)), h("li", {}, "│ budget")),
-    r.hostBytes > 0 ? h("p", { class: "hint" }, `Also ${gib(r.hostBytes)} of system RAM.`) : null,
+    r.offloaded ? splitBar(r) : null,
+    r.hostBytes > 0 ? h("p", { class: "hint", "data-testid": "host-ram" }, `Also ${gib(r.hostBytes)} of system RAM${r.ramBytes !== null ? ` of the ${gib(r.ramBytes)} given${r.fitsRam ? "" : ": not enough"}` : ""}.`) : null,
     r.warnings.length ? h("ul", { class: "notes warn" }, ...r.warnings.map((w) => h("li", {}, w))) : null,
     curve ? h("figure", { class: "chart-figure" }, memoryChart(curve), h("figcaption", { class: "hint" }, `Required memory per GPU from ${tokensLabel(curve.points[0].ctx)} to the native window (${formatCount(curve.window)} tokens), at ${formatCount(s.batch)} concurrent request${s.batch === 1 ? "" : "s"}; the line is the engine budget.`)) : null,
     h(
@@ -429,7 +454,7 @@ function render(el: HTMLElement, r: CalcResult | { ok: false; error: string }, s
       h("summary", {}, "How is this computed"),
       ...r.explain.flatMap((x) => [h("h3", {}, x.label), h("p", { class: "formula" }, x.formula)]),
       r.notes.length ? h("ul", { class: "notes" }, ...r.notes.map((n) => h("li", {}, n))) : null,
-      h("p", { class: "hint" }, "GiB = 2^30 bytes. GPU memory is what the driver reports, not the marketing figure. Tokens/s is a bandwidth roofline estimate."),
+      h("p", { class: "hint" }, "GiB = 2^30 bytes. GPU memory is what the driver reports, not the marketing figure. Speeds come from the bytes each step reads and the FLOPs of a prompt, with each engine's efficiencies fitted to published benchmarks (see the README's accuracy table)."),
     ),
   );
 }

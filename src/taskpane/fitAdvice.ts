@@ -86,6 +86,31 @@ export function fitAdvice(s: CalcState): Advice[] {
     if (!isFitError(e)) throw e;
   }
 
+  // The smallest whole number that fits when `flagged(n)` is applied, searching n in [1, max]; undefined when even max does not fit.
+  const least = (max: number, flagged: (n: number) => CalcState): number | undefined => {
+    if (!fits(flagged(max))) return undefined;
+    let lo = 0;
+    let hi = max;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (fits(flagged(mid))) hi = mid;
+      else lo = mid;
+    }
+    return hi;
+  };
+  const runtimeId = findRuntime(s.runtime).id;
+  const moeBlocks = model.arch.layers.filter((l) => l.ffn.kind === "moe").length;
+  // MoE on llama.cpp: keep the experts of the first N blocks in RAM; attention stays on the GPU (much faster than -ngl).
+  if (runtimeId === "llama.cpp" && moeBlocks > 0 && !/--n-cpu-moe|-ncmoe|--cpu-moe|-cmoe|-ot\b|--override-tensor/.test(s.engineArgs)) {
+    const n = least(model.arch.layers.length, (k) => ({ ...s, engineArgs: `${s.engineArgs} --n-cpu-moe ${k}`.trim() }));
+    if (n !== undefined) out.push({ kind: "offload", text: `Offload experts: --n-cpu-moe ${n} keeps the routed experts of the first ${n} blocks in system RAM; attention and the rest stay on the GPU.`, change: { engineArgs: `${s.engineArgs} --n-cpu-moe ${n}`.trim() } });
+  }
+  // vLLM: the fewest GiB of weights per GPU kept in pinned host memory (--cpu-offload-gb).
+  if (runtimeId === "vllm" && !/--cpu-offload-gb/.test(s.engineArgs)) {
+    const gb = least(Math.ceil(weightBytes(model, findQuant(s.quant)).total / s.gpus / 2 ** 30), (k) => ({ ...s, engineArgs: `${s.engineArgs} --cpu-offload-gb ${k}`.trim() }));
+    if (gb !== undefined) out.push({ kind: "offload", text: `Offload weights: --cpu-offload-gb ${gb} keeps ${gb} GiB of each GPU's weights in host memory, read over PCIe every step (slow).`, change: { engineArgs: `${s.engineArgs} --cpu-offload-gb ${gb}`.trim() } });
+  }
+
   // Offload: the most layers that fit on the GPU, the rest in system RAM.
   const flag = offloadFlag(s.runtime);
   if (flag && !/(^|\s)(-ngl|--n-gpu-layers|--gpu-layers|num_gpu=)/.test(s.engineArgs)) {

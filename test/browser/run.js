@@ -391,7 +391,7 @@ async function standaloneCalculator(browser, base) {
 
   await check("badge says Standalone calculator and a verdict appears with its numbers; time to first verdict printed", async () => {
     equal(await text(page, "#host-badge"), "Standalone calculator", "host badge");
-    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+    matches(await verdict(page), /^(Fits|Tight|Fits with offload|OOM)$/, "verdict");
     const m = await metrics(page);
     matches(m.required, /\d.*GiB/, "Required per GPU");
     matches(m.headroom, /GiB (free|short)/, "Headroom");
@@ -447,7 +447,7 @@ async function standaloneCalculator(browser, base) {
     assert((await resultTitle(page)) !== before, `result title did not change from ${show(before)}`);
     matches(await input.inputValue(), /^Llama 3\.1 8B/, "model input text after Enter");
     equal(await input.getAttribute("aria-expanded"), "false", "combobox aria-expanded after Enter");
-    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+    matches(await verdict(page), /^(Fits|Tight|Fits with offload|OOM)$/, "verdict");
   });
 
   await check("pickers: typing after a pick replaces it; Tab commits the highlighted match; the list says how many it leaves out", async () => {
@@ -598,6 +598,26 @@ async function standaloneCalculator(browser, base) {
     await until("fits with more GPUs", () => verdict(page), (v) => v === "Fits" || v === "Tight");
     matches(await valueOf(page, "gpus"), /^[2-9]$/, "GPU count applied");
     await fill(page, "gpus", "1");
+    await pickByKeyboard(page, combo(page, "Model"), "qwen3 8b");
+    await untilMatches("result title", () => resultTitle(page), /^Qwen3-8B on /);
+  });
+
+  await check("taking the offload advice runs the model split with the CPU ('Fits with offload', the split bar); too little system RAM is OOM", async () => {
+    await pickByKeyboard(page, combo(page, "Model"), "qwen3 32b");
+    await until("OOM", () => verdict(page), (v) => v === "OOM");
+    await page.locator("[data-testid=advice] li[data-kind=offload] fluent-button").first().click();
+    await until("fits with offload", () => verdict(page), (v) => v === "Fits with offload");
+    matches(await valueOf(page, "engine-flags"), /-ngl \d+/, "the -ngl flag applied");
+    const m = await metrics(page);
+    matches(m["gpu-layers"], /^\d+ of 65 \(\d+%\/\d+% CPU\/GPU\)$/, "layers on the GPU and the split");
+    matches(m.ttft, /^[\d.]+ s \([\d,]+ prompt tok\/s\)$/, "time to first token");
+    assert(await byTestId(page, "split-bar").isVisible(), "the CPU/GPU split bar");
+    matches(await text(page, "[data-testid=host-ram]"), /^Also [\d.]+ GiB of system RAM\.$/, "system RAM line");
+    await fill(page, "ram", "1");
+    await until("OOM with 1 GiB of RAM", () => verdict(page), (v) => v === "OOM");
+    await fill(page, "ram", "");
+    await until("back to fits with offload", () => verdict(page), (v) => v === "Fits with offload");
+    await fill(page, "engine-flags", "");
     await pickByKeyboard(page, combo(page, "Model"), "qwen3 8b");
     await untilMatches("result title", () => resultTitle(page), /^Qwen3-8B on /);
   });
@@ -1182,7 +1202,7 @@ async function hostileSettings(browser, base) {
     const { page } = s;
     await check(`${what}: the pane opens with a verdict, and FIT functions know the good entries`, async () => {
       equal(await text(page, "#host-badge"), "In Excel", "host badge");
-      matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+      matches(await verdict(page), /^(Fits|Tight|Fits with offload|OOM)$/, "verdict");
       const status = await until("FIT.STATUS of the good model on the good GPU", () => page.evaluate(() => window.__fit.STATUS([["Good Qwen"]], [["Good Card"]], [["q4_k_m"]], null, null, [["llama.cpp"]], null, null)[0][0]), (v) => typeof v === "string");
       matches(status, /^(Fits|Tight|OOM)$/, "FIT.STATUS");
       // A single FIT call fails by throwing its Excel error.
@@ -1415,7 +1435,7 @@ async function addFromHub(browser, base, fixtures) {
     await untilMatches("result title", () => resultTitle(page), /tiny-qwen3-Q4_K_M on /);
     equal(await valueOf(page, "engine"), "llama.cpp", "engine switched to llama.cpp for a GGUF");
     equal(await valueOf(page, "quant"), "native", "weights switched to the file's own (native)");
-    matches(await verdict(page), /^(Fits|Tight|OOM)$/, "verdict");
+    matches(await verdict(page), /^(Fits|Tight|Fits with offload|OOM)$/, "verdict");
   });
 
   await check("Add from a GGUF file: a picked .gguf is read (header only) and saved", async () => {
