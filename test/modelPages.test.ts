@@ -4,7 +4,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { catalog, findModel } from "../src/core/catalog";
 import { memoryFacts } from "../src/core/memoryBehaviour";
-import { modelPageView, pageFileSchema, pageIds, pageText, PAGE_SECTIONS, sourceLabel } from "../src/core/modelPages";
+import { modelPageView, pageIds, pageText, sourceLabel } from "../src/core/modelPages";
+import { pageFileSchema, PAGE_SECTIONS } from "../src/core/pageSchema";
 
 const dir = path.join(__dirname, "..", "catalog");
 const families = fs.readdirSync(path.join(dir, "models")).filter((f) => f.endsWith(".json"));

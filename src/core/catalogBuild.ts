@@ -9,6 +9,7 @@ import { catalogOf, modelEntry } from "./catalog";
 import { CATALOG_FORMAT, type CatalogData } from "./catalogData";
 import { gpuFileSchema, modelFileSchema } from "./catalogSchema";
 import { fail, isFitError } from "./errors";
+import { pageFileSchema } from "./pageSchema";
 import { quantsFileSchema } from "./quant";
 import { runtimesFileSchema } from "./runtimeDefaults";
 
@@ -18,14 +19,19 @@ export interface CatalogFolder {
   read(file: string): string;
 }
 
-/** The files that make the catalog, relative to catalog/: every models/*.json, then the GPU, engine and format files. */
+/** The files that make the catalog, relative to catalog/: every models/*.json, the GPU, engine and format files, then every pages/*.json. */
 export function catalogFiles(folder: Pick<CatalogFolder, "list">): string[] {
   const models = folder
     .list("models")
     .filter((f) => f.endsWith(".json"))
     .sort()
     .map((f) => `models/${f}`);
-  return [...models, "gpus.json", "runtimes.json", "quants.json"];
+  const pages = folder
+    .list("pages")
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => `pages/${f}`);
+  return [...models, "gpus.json", "runtimes.json", "quants.json", ...pages];
 }
 
 function parse<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
@@ -65,7 +71,15 @@ export function buildCatalogData(folder: CatalogFolder): CatalogData {
     gpus: parse("gpus.json", folder.read("gpus.json"), gpuFileSchema).gpus,
     runtimes: parse("runtimes.json", folder.read("runtimes.json"), runtimesFileSchema).runtimes,
     quants: parse("quants.json", folder.read("quants.json"), quantsFileSchema),
+    pages: {},
   };
+  for (const f of files.filter((x) => x.startsWith("pages/"))) {
+    for (const [id, page] of Object.entries(parse(f, folder.read(f), pageFileSchema).pages)) {
+      if (data.pages[id]) fail("invalid", `catalog/${f}: model '${id}' has a page in more than one pages/ file.`);
+      if (!models.some((m) => m.id === id)) fail("invalid", `catalog/${f}: page '${id}' names no catalog model.`);
+      data.pages[id] = page;
+    }
+  }
   // Names across files: a name claimed twice is an error naming both records.
   try {
     catalogOf(data);

@@ -10,9 +10,10 @@ import { fail, FitError } from "./errors";
 import type { GpuRecord, ModelRecord } from "./catalogSchema";
 import type { QuantsFile } from "./quant";
 import type { RuntimeInfo } from "./runtimeDefaults";
+import type { PageRecord } from "./pageSchema";
 
 /** The shape of catalog.json; bumped when it changes, so no runtime reads an asset of another shape. */
-export const CATALOG_FORMAT = 1;
+export const CATALOG_FORMAT = 2;
 
 /** catalog.json: every record as validated at build time (zod defaults applied), models sorted by id. */
 export interface CatalogData {
@@ -21,6 +22,8 @@ export interface CatalogData {
   gpus: GpuRecord[];
   runtimes: RuntimeInfo[];
   quants: QuantsFile;
+  /** Each catalog model's written page (catalog/pages/*.json), by model id: only the pane and the CLI read them. */
+  pages: Record<string, PageRecord>;
 }
 
 let data: CatalogData | undefined;
@@ -30,7 +33,7 @@ const waiting: Array<{ resolve: () => void; reject: (e: FitError) => void }> = [
 
 function checked(raw: unknown): CatalogData {
   const d = raw as Partial<CatalogData> | null;
-  if (!d || typeof d !== "object" || d.format !== CATALOG_FORMAT || !Array.isArray(d.models) || !Array.isArray(d.gpus) || !Array.isArray(d.runtimes) || !d.quants)
+  if (!d || typeof d !== "object" || d.format !== CATALOG_FORMAT || !Array.isArray(d.models) || !Array.isArray(d.gpus) || !Array.isArray(d.runtimes) || !d.quants || !d.pages)
     fail("invalid", `The catalog is not a FitMyGPU catalog of format ${CATALOG_FORMAT}: rebuild the add-in (npm run build).`);
   return d as CatalogData;
 }

@@ -4,44 +4,13 @@
 // from the model records, so the estimator's catalog stays small: only the
 // surfaces that show a page (the pane's Model tab, the spec-table insert, the
 // CLI's `model`) import this module, and a page file is validated on first use.
-import "./zodConfig";
-import { z } from "zod";
-import { citedSourceSchema, type CitedSource } from "./catalogSchema";
+import type { CitedSource } from "./catalogSchema";
+import { catalogData } from "./catalogData";
+import { PAGE_SECTIONS, type SectionKey } from "./pageSchema";
 import type { ModelEntry } from "./catalog";
-import { fail } from "./errors";
 import { memoryBehaviour } from "./memoryBehaviour";
-import { PAGE_FILES } from "./pageFiles.generated";
 
 /** The written sections in reading order, with the headings every surface uses. */
-export const PAGE_SECTIONS = [
-  { key: "overview", heading: "Overview" },
-  { key: "trainingScope", heading: "Training scope" },
-  { key: "architecture", heading: "Architecture and layout" },
-  { key: "contextDesign", heading: "Context design" },
-  { key: "improvements", heading: "What improved" },
-  { key: "releaseContext", heading: "Release context" },
-  { key: "strengths", heading: "Where it is strong" },
-] as const;
-
-export type SectionKey = (typeof PAGE_SECTIONS)[number]["key"];
-const SECTION_KEYS = PAGE_SECTIONS.map((s) => s.key) as [SectionKey, ...SectionKey[]];
-
-const pageSchema = z
-  .object({
-    ...(Object.fromEntries(SECTION_KEYS.map((k) => [k, z.string().min(1)])) as Record<SectionKey, z.ZodString>),
-    sources: z.array(citedSourceSchema).min(1),
-    /** Indexes into `sources` for each section. */
-    sectionSources: z.partialRecord(z.enum(SECTION_KEYS), z.array(z.number().int().nonnegative()).min(1)),
-    /** Sections the writers found little to say about (kept short on purpose). */
-    thin: z.array(z.enum(SECTION_KEYS)).optional(),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    for (const [k, idx] of Object.entries(p.sectionSources)) for (const i of idx ?? []) if (i >= p.sources.length) ctx.addIssue({ code: "custom", path: ["sectionSources", k], message: `source ${i} does not exist (${p.sources.length} sources)` });
-    for (const k of SECTION_KEYS) if (!p.sectionSources[k]) ctx.addIssue({ code: "custom", path: ["sectionSources", k], message: "every section cites at least one source" });
-  });
-
-export const pageFileSchema = z.object({ pages: z.record(z.string(), pageSchema) }).strict();
 
 /** One written section: heading, text, and the sources it cites (as indexes into the page's sources). */
 export interface PageSection {
@@ -61,14 +30,7 @@ let pages: Map<string, ModelPageText> | undefined;
 
 function load(): Map<string, ModelPageText> {
   const out = new Map<string, ModelPageText>();
-  for (const [file, raw] of Object.entries(PAGE_FILES)) {
-    const parsed = pageFileSchema.safeParse(raw);
-    if (!parsed.success) fail("invalid", `Catalog file pages/${file} is invalid: ${parsed.error.issues[0]?.message} at ${parsed.error.issues[0]?.path.join(".")}`);
-    for (const [id, p] of Object.entries(parsed.data.pages)) {
-      if (out.has(id)) fail("invalid", `Catalog model '${id}' has a page in more than one pages/ file.`);
-      out.set(id, { sections: PAGE_SECTIONS.map((s) => ({ key: s.key, heading: s.heading, text: p[s.key], cites: p.sectionSources[s.key] ?? [] })), sources: p.sources });
-    }
-  }
+  for (const [id, p] of Object.entries(catalogData().pages)) out.set(id, { sections: PAGE_SECTIONS.map((s) => ({ key: s.key, heading: s.heading, text: p[s.key], cites: p.sectionSources[s.key] ?? [] })), sources: p.sources });
   return out;
 }
 

@@ -2,7 +2,7 @@
 // defaults as the CLI: native weights, 4,096 tokens, 1 request, vLLM, auto KV, 1 GPU.
 // A blank cell is left to the engine's flags (engine_args) first, as on the CLI.
 import { findModel, findRuntime } from "../core/catalog";
-import { MAX_BATCH, MAX_CTX, MAX_GPUS, placedSetup, type EstimateInput, type Prepared } from "../core/estimate";
+import { MAX_BATCH, MAX_CTX, MAX_GPUS, placedSetup, prepare, type EstimateInput, type Prepared } from "../core/estimate";
 import { positiveInt } from "../core/errors";
 import { count, isBlank, requiredText, text, type Cell } from "./cellArgs";
 
@@ -35,7 +35,12 @@ export function setupInput(c: SetupCells, needGpu: boolean): EstimateInput {
 
 /** The setup as the engine runs it at one cell position: ctx and batch as given, else from engine_args (-c, -np, --max-model-len, --max-num-seqs), else 4,096 × 1. */
 export function placedAt(input: EstimateInput, ctx: Cell, batch: Cell): { p: Prepared; ctx: number; batch: number } {
-  return placedSetup({ ...input, ctx: isBlank(ctx) ? null : ctxOf(ctx), batch: isBlank(batch) ? null : batchOf(batch) });
+  const c = isBlank(ctx) ? null : ctxOf(ctx);
+  const b = isBlank(batch) ? null : batchOf(batch);
+  // The hot path (a sheet of thousands of cells): one cached lookup unless the flags or Ollama's own placement are involved.
+  const p = prepare(input);
+  if (c !== null && b !== null && p.setup.runtime.id !== "ollama") return { p, ctx: c, batch: b };
+  return placedSetup({ ...input, ctx: c, batch: b });
 }
 
 /** A context length in tokens (default 4,096). */

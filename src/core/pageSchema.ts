@@ -1,0 +1,39 @@
+// The schema of catalog/pages/*.json: a model's written sections, each citing
+// the page's sources. Checked when catalog.json is built (catalogBuild.ts); the
+// runtimes read the result as trusted data.
+import "./zodConfig";
+import { z } from "zod";
+import { citedSourceSchema } from "./catalogSchema";
+
+export const PAGE_SECTIONS = [
+  { key: "overview", heading: "Overview" },
+  { key: "trainingScope", heading: "Training scope" },
+  { key: "architecture", heading: "Architecture and layout" },
+  { key: "contextDesign", heading: "Context design" },
+  { key: "improvements", heading: "What improved" },
+  { key: "releaseContext", heading: "Release context" },
+  { key: "strengths", heading: "Where it is strong" },
+] as const;
+
+export type SectionKey = (typeof PAGE_SECTIONS)[number]["key"];
+const SECTION_KEYS = PAGE_SECTIONS.map((s) => s.key) as [SectionKey, ...SectionKey[]];
+
+export const pageSchema = z
+  .object({
+    ...(Object.fromEntries(SECTION_KEYS.map((k) => [k, z.string().min(1)])) as Record<SectionKey, z.ZodString>),
+    sources: z.array(citedSourceSchema).min(1),
+    /** Indexes into `sources` for each section. */
+    sectionSources: z.partialRecord(z.enum(SECTION_KEYS), z.array(z.number().int().nonnegative()).min(1)),
+    /** Sections the writers found little to say about (kept short on purpose). */
+    thin: z.array(z.enum(SECTION_KEYS)).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    for (const [k, idx] of Object.entries(p.sectionSources)) for (const i of idx ?? []) if (i >= p.sources.length) ctx.addIssue({ code: "custom", path: ["sectionSources", k], message: `source ${i} does not exist (${p.sources.length} sources)` });
+    for (const k of SECTION_KEYS) if (!p.sectionSources[k]) ctx.addIssue({ code: "custom", path: ["sectionSources", k], message: "every section cites at least one source" });
+  });
+
+export const pageFileSchema = z.object({ pages: z.record(z.string(), pageSchema) }).strict();
+
+/** One model's page as catalog.json holds it. */
+export type PageRecord = z.infer<typeof pageSchema>;
