@@ -120,6 +120,7 @@ export function gpuView(state: CalcState, actions: HTMLElement, onPick: (id: str
     summary,
     actions,
     h("div", { class: "table-wrap" }, table),
+    h("p", { class: "hint", "data-testid": "price-note" }, "Prices: FIT.GPU(gpu, \"price_per_hour\") and the capacity-planning sheet use the median of the catalog's public on-demand quotes per GPU-hour, with their date (\"price_date\"). Prices get old: a starting point, not a quote; your own price always wins."),
   );
   // Computed afresh: the calculator's "Insert GPU grid" asks for the rows while this panel may never have been shown (or is stale).
   return { root, refresh, rows: () => { const rows = sorted(); return Array.isArray(rows) ? rows : []; } };
