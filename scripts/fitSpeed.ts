@@ -2,6 +2,7 @@
 // calibration/speed.json and prints the fit, its errors on the rows and on GPUs
 // held out of the fit. `npm run fit-speed -- --write` stores the efficiencies
 // and how they were obtained in catalog/runtimes.json.
+import "../src/cli/bundledCatalog";
 import * as fs from "fs";
 import * as path from "path";
 import { errorSummary, fitAll, leaveOneGpuOut, predict, speedRows, type SpeedFit } from "./speedFit";
