@@ -190,8 +190,12 @@ describe("each plan on the fake", () => {
   });
 
   test("planning sheet: workload block, table of FIT.PLAN formulas, dropdowns, hidden lists, cost chart", async () => {
-    const { excel, sheet } = createFakeExcel();
-    await applyPlan(excel, planningSheetPlan([MODEL], ["rtx 4090", "a100 80gb sxm4"]));
+    const { excel, sheet, state } = createFakeExcel();
+    const result = await applyPlan(excel, planningSheetPlan([MODEL], ["rtx 4090", "a100 80gb sxm4"]));
+    // One Excel.run, at most three syncs, on a new sheet.
+    expect(state.runCount).toBe(1);
+    expect(state.syncCount).toBeLessThanOrEqual(3);
+    expect(result.syncs).toBeLessThanOrEqual(3);
     const s = sheet("FitMyGPU plan");
     expect(s.tables).toEqual([expect.objectContaining({ name: "FitPlan", address: "A14:N16" })]);
     expect(contentOf(s).H15).toBe(PLAN_FORMULAS["Total GPUs"]);
