@@ -2,6 +2,7 @@
 // weights load holds the weights and the KV (and state) pool; the rest is left
 // for activations (chunked prefill) and CUDA graphs.
 // Sources: engine-facts §5 (python/sglang/srt/server_args.py, model_runner.py).
+import { compareVersion, type EngineVersion } from "../engineVersion";
 import { f, noTerms, part, sized, type Breakdown, type Part } from "../breakdown";
 import { cacheLayout, kvBytesPerRequest, kvParts, stateParts } from "../cacheLayout";
 import { b } from "../explainFormat";
@@ -45,6 +46,26 @@ export function sglangMemFraction(vram: number, tp: number, chunked?: number, gr
   return Math.round(((gpuMiB - reserved) / gpuMiB) * 1000) / 1000;
 }
 
+/**
+ * SGLang's default mem_fraction_static before v0.5.3 (server_args.py, engine facts §5.2 and the source notes):
+ * up to v0.4.7 a table by tensor-parallel size (0.88 on one GPU down to 0.79 at 16) for GPUs up to 80 GiB,
+ * 0.79 above 180,000 MiB, and for 96–180 GiB cards the larger of the table value stretched by 48 GiB and
+ * an 18 GiB reserve; v0.4.8–v0.5.2 keep a reserve by memory tier: (gpu − R) / gpu.
+ */
+export function legacyMemFraction(vram: number, tp: number, v: EngineVersion): number {
+  const gpuMiB = vram / MiB;
+  if (compareVersion(v, 0, 4, 8) < 0) {
+    const byTp = tp >= 16 ? 0.79 : tp >= 8 ? 0.81 : tp >= 4 ? 0.85 : tp >= 2 ? 0.87 : 0.88;
+    if (gpuMiB <= 81920) return byTp;
+    if (gpuMiB > 180000) return 0.79;
+    if (gpuMiB > 96 * 1024) return Math.round(Math.min(0.88 + (48 * 1024 * 0.12) / gpuMiB, (gpuMiB - 18 * 1024) / gpuMiB) * 1000) / 1000;
+    return 0.88;
+  }
+  const gib = gpuMiB / 1024;
+  const reservedGiB = gib < 35 ? 2.8 + tp / 10 : gib < 90 ? 9.5 + tp / 2 : gib < 160 ? 12 + tp / 2 : 32;
+  return Math.round(((gib - reservedGiB) / gib) * 1000) / 1000;
+}
+
 /** SGLang holds exactly the tokens of a request; a sliding layer holds its window. */
 const RULE: CacheRule = { pad: 1, windowExtra: 0, windowExtraBlocks: 0, statePages: 1 };
 
@@ -65,8 +86,11 @@ export const sglang: RuntimeProfile = {
     // A vision model's default fraction is scaled for its encoder (adjust_mem_fraction_for_vlm, since v0.4.10):
     // × 0.95 × clamp(1 − 0.1 × (ratio − 1), 0.8, 1.05), ratio = ViT layers × ViT width² / (24 × 1024²).
     const vit = a.visionTower && !st.textOnly ? a.visionTower : undefined;
-    const vlmScale = vit ? 0.95 * Math.min(1.05, Math.max(0.8, 1 - 0.1 * ((vit.layers * vit.hidden * vit.hidden) / (24 * 1024 * 1024) - 1))) : 1;
-    const fraction = st.memoryFraction ?? (s.vramBytes ? Math.round(sglangMemFraction(s.vramBytes, s.tp, chunked, graphBs, piecewise, mla) * vlmScale * 1000) / 1000 : 0.88);
+    const v = s.engineVersion;
+    const vlmScale = vit && (v === undefined || compareVersion(v, 0, 4, 10) >= 0) ? 0.95 * Math.min(1.05, Math.max(0.8, 1 - 0.1 * ((vit.layers * vit.hidden * vit.hidden) / (24 * 1024 * 1024) - 1))) : 1;
+    // The default follows the release: a table, then a reserve by memory tier, then (v0.5.3+) the reserve formula.
+    const base = (vram: number) => (v !== undefined && compareVersion(v, 0, 5, 3) < 0 ? legacyMemFraction(vram, s.tp, v) : sglangMemFraction(vram, s.tp, chunked, graphBs, piecewise, mla));
+    const fraction = st.memoryFraction ?? (s.vramBytes ? Math.round(base(s.vramBytes) * vlmScale * 1000) / 1000 : 0.88);
     const plain = cacheLayout(a, s.kv.bytes(a.dtypeBytes), s.tp, { convBytes: a.dtypeBytes, ssmBytes: ssmStateBytes(s.model.record.config, a) });
     // Only architectures on SGLang's hybrid-SWA allowlist get a separate sliding-window pool; the others
     // keep full KV in every layer (is_hybrid_swa_model, sglang PR #39310).
