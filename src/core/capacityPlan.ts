@@ -16,7 +16,7 @@
 // targets is found by bisection; the limit that stops it is `limitedBy`.
 import { catalog, catalogGeneration } from "./catalog";
 import type { GpuRecord } from "./catalogSchema";
-import { concurrencyOf, prepare, speedTermsOf, type EstimateInput, type Prepared } from "./estimate";
+import { concurrencyOf, keyOf, prepare, speedTermsOf, type EstimateInput, type Prepared } from "./estimate";
 import { fail, FitError, positiveInt } from "./errors";
 import { defaultPrice } from "./prices";
 import { backendOf, prefillSeconds, speedParams, stepSeconds, type SpeedParams } from "./speed";
@@ -199,7 +199,8 @@ export function plan(input: PlanInput): Plan {
   }
   const u = input.setup;
   const w = input.workload;
-  const key = [u.model, u.gpu, u.vramGiB, u.quant, u.runtime, u.kvDtype, u.gpuUtil, u.engineVersion, u.speculativeTokens, u.engineArgs, u.ramGiB, u.hostBandwidthGBs, u.gpuLayers, u.cpuMoeLayers, w.users, w.requestsPerMinute, w.promptTokens, w.outputTokens, w.tokensPerSecondPerUser, w.ttftSeconds, input.pricePerGpuHour, input.hoursPerMonth];
+  // The setup's own cache key (estimate.ts), then the workload and the price.
+  const key = [...keyOf(u), w.users, w.requestsPerMinute, w.promptTokens, w.outputTokens, w.tokensPerSecondPerUser, w.ttftSeconds, input.pricePerGpuHour, input.hoursPerMonth];
   const hit = typeof u.model === "string" ? planCache.get(key) : undefined;
   if (hit instanceof FitError) throw hit;
   if (hit) return hit;

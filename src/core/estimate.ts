@@ -158,7 +158,8 @@ function checkSupport(s: Setup): void {
   if (r.id === "mlx" && gpu && gpu.vendor !== "Apple" && gpu.vendor !== "NVIDIA") fail("unsupported", `MLX runs on Apple silicon (Metal) and on NVIDIA GPUs (its CUDA backend); ${gpu.name} is neither.`);
 }
 
-function keyOf(input: EstimateInput): unknown[] {
+/** The cache key of a setup: every input that changes what `prepare` builds (ctx and batch are not part of it). */
+export function keyOf(input: EstimateInput): unknown[] {
   return [input.model, input.quant, input.runtime, input.kvDtype, input.gpus, input.gpu, input.vramGiB, input.gpuUtil, input.engineVersion, input.speculativeTokens, input.engineArgs, input.ramGiB, input.hostBandwidthGBs, input.gpuLayers, input.cpuMoeLayers, input.tensorSplit];
 }
 
