@@ -4,7 +4,7 @@
 // webpack plugin in scripts/catalogAsset.js) and when jest loads the catalog,
 // so a runtime only parses the result. No file system here: the caller reads.
 import "./zodConfig";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { catalogOf, modelEntry } from "./catalog";
 import { CATALOG_FORMAT, type CatalogData } from "./catalogData";
 import { gpuFileSchema, modelFileSchema } from "./catalogSchema";
@@ -34,7 +34,7 @@ export function catalogFiles(folder: Pick<CatalogFolder, "list">): string[] {
   return [...models, "gpus.json", "runtimes.json", "quants.json", ...pages];
 }
 
-function parse<S extends z.ZodType>(file: string, text: string, schema: S): z.output<S> {
+function parse<S extends z.ZodMiniType>(file: string, text: string, schema: S): z.output<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

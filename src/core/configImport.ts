@@ -4,7 +4,7 @@
 // user hands in is validated here, at the boundary; an unknown model_type is an
 // error, never a dense-model guess.
 import "./zodConfig";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";
 import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
@@ -213,7 +213,7 @@ export function checkpointDtypeOf(config: Json, safetensorsBytes?: number, param
 // ---- safetensors index -----------------------------------------------------------
 
 const indexSchema = z.object({
-  metadata: z.object({ total_size: z.number().int().positive().max(1e14) }, { error: "metadata.total_size is missing or not a positive whole number of bytes" }),
+  metadata: z.object({ total_size: z.number().check(z.int(), z.positive(), z.maximum(1e14)) }, { error: "metadata.total_size is missing or not a positive whole number of bytes" }),
 });
 
 /** total_size of a model.safetensors.index.json (text or object), validated. */
@@ -231,7 +231,7 @@ export function slugId(name: string): string {
   return name.trim().toLowerCase().replace(/[^a-z0-9.]+/g, "-").replace(/^[^a-z0-9]+|-+$/g, "");
 }
 
-const nameSchema = z.string().trim().min(1, "must not be empty").max(120, "must be at most 120 characters").refine((s) => !hasUnprintable(s), "must not contain control characters");
+const nameSchema = z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(120, "must be at most 120 characters"), z.refine((s) => !hasUnprintable(s), "must not contain control characters"));
 
 function optionalName(value: unknown, what: string): string | undefined {
   if (value === undefined || value === null) return undefined;

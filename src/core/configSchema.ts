@@ -9,7 +9,7 @@
 // estimator never reads pass through unchecked: real configs carry dozens.
 // Hugging Face writes null for an unset optional field, so null reads as absent.
 import "./zodConfig";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fail } from "./errors";
 
 /** Transformer blocks a config may declare (the largest real models have about 130). */
@@ -35,14 +35,15 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 const expected = (what: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? "missing" : `must be ${what}`) });
 
 // Bounds before wholeness, so 1e300 is "too large" rather than "not a whole number" (zod's int() wants a safe integer).
-const whole = (min: number, max: number) => z.number(expected("a whole number")).min(min, `must be at least ${fmt(min)}`).max(max, `must be at most ${fmt(max)}`).int("must be a whole number");
-const fraction = () => z.number(expected("a number")).gt(0, "must be more than 0").max(1, "must be at most 1");
+const whole = (min: number, max: number) => z.number(expected("a whole number")).check(z.minimum(min, `must be at least ${fmt(min)}`), z.maximum(max, `must be at most ${fmt(max)}`), z.int("must be a whole number"));
+const fraction = () => z.number(expected("a number")).check(z.gt(0, "must be more than 0"), z.maximum(1, "must be at most 1"));
 const flag = () => z.boolean(expected("true or false"));
-const text = (max: number) => z.string(expected("text")).max(max, `must be at most ${fmt(max)} characters`);
-const list = <T extends z.ZodType>(item: T, max: number) => z.array(item, expected("a list")).max(max, `must have at most ${fmt(max)} entries`);
+const text = (max: number) => z.string(expected("text")).check(z.maxLength(max, `must be at most ${fmt(max)} characters`));
+const nonEmptyText = (max: number) => text(max).check(z.minLength(1, "must not be empty"));
+const list = <T extends z.ZodMiniType>(item: T, max: number) => z.array(item, expected("a list")).check(z.maxLength(max, `must have at most ${fmt(max)} entries`));
 /** An optional field: absent or null reads as unset. */
-const opt = <T extends z.ZodType>(t: T) => t.nullable().optional();
-const object = <S extends z.ZodRawShape>(shape: S) => z.looseObject(shape, expected("an object"));
+const opt = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
+const object = <S extends z.core.$ZodLooseShape>(shape: S) => z.looseObject(shape, expected("an object"));
 
 /** Fields of the text model every supported architecture needs. */
 const REQUIRED = {
@@ -72,7 +73,7 @@ const quantizationSchema = object({
   config_groups: opt(
     z
       .record(z.string(), object({ weights: opt(object({ type: opt(text(32)), num_bits: opt(whole(1, 64)), strategy: opt(text(32)), group_size: opt(whole(1, 1_000_000)), symmetric: opt(flag()) })) }), expected("an object"))
-      .refine((groups) => Object.keys(groups).length <= 64, "must have at most 64 groups"),
+      .check(z.refine((groups) => Object.keys(groups).length <= 64, "must have at most 64 groups")),
   ),
   ignore: opt(list(text(MAX_IGNORE_CHARS), MAX_IGNORE_ENTRIES)),
 });
@@ -167,8 +168,8 @@ const TEXT = {
   mamba_d_ssm: width(),
   n_groups: heads(),
   mamba_n_groups: heads(),
-  hybrid_override_pattern: opt(text(MAX_LAYERS).min(1, "must not be empty")),
-  mtp_hybrid_override_pattern: opt(text(MAX_MTP_PATTERN).min(1, "must not be empty")),
+  hybrid_override_pattern: opt(nonEmptyText(MAX_LAYERS)),
+  mtp_hybrid_override_pattern: opt(nonEmptyText(MAX_MTP_PATTERN)),
 };
 
 /** vision_config: the tower and projector sizes vision.ts reads. */
@@ -198,13 +199,13 @@ const visionSchema = object({
   vision_output_dim: size(),
   init_pos_emb_height: opt(whole(1, 16_384)),
   init_pos_emb_width: opt(whole(1, 16_384)),
-  merge_kernel_size: opt(list(whole(1, 16), 2).min(2, "must have 2 entries")),
+  merge_kernel_size: opt(list(whole(1, 16), 2).check(z.minLength(2, "must have 2 entries"))),
   mm_projector_type: opt(text(64)),
 });
 
 /** Top-level fields of every config, multimodal wrapper or not. */
 const TOP = {
-  model_type: text(64).min(1, "must not be empty"),
+  model_type: nonEmptyText(64),
   _name_or_path: opt(text(1_000)),
   max_position_embeddings: opt(whole(1, MAX_POSITIONS)),
   torch_dtype: dtypeName(),

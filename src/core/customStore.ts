@@ -7,7 +7,7 @@
 // loading, and an entry that does not load is kept verbatim, so saving never
 // loses what the workbook held.
 import "./zodConfig";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { checkCustomEntries, setCustomEntries, type CustomEntries, type ModelEntry } from "./catalog";
 import { gpuRecordSchema, type GpuRecord } from "./catalogSchema";
 import { importModel, safeJsonObject, safetensorsTotalSize, slugId, type ConfigImportInput } from "./configImport";
@@ -22,38 +22,35 @@ export const MAX_STORE_CHARS = 1_000_000;
 export const MAX_CUSTOM_MODELS = 100;
 export const MAX_CUSTOM_GPUS = 100;
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine((s) => !hasUnprintable(s), "must not contain control characters");
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1, "must not be empty"), z.maxLength(max, `must be at most ${max} characters`), z.refine((s) => !hasUnprintable(s), "must not contain control characters"));
+const positiveUpTo = (max: number) => z.number().check(z.positive(), z.maximum(max));
 
 /** A custom model as stored: the import inputs, with config.json parsed and the index reduced to its total_size. */
-export const customModelInputSchema = z
-  .object({
-    config: z.record(z.string(), z.unknown()),
-    safetensorsBytes: z.number().int().positive().max(1e14).optional(),
-    name: text(120).optional(),
-    id: text(120).optional(),
-    hfId: text(200).optional(),
-    statedParams: z.number().positive().max(1e14).optional(),
-    contextWindow: z.number().int().positive().max(1e9).optional(),
-    /** Exact weights read from the model's GGUF file(s): facts of the file, not derived numbers. */
-    gguf: fileWeightsSchema.optional(),
-  })
-  .strict();
+export const customModelInputSchema = z.strictObject({
+  config: z.record(z.string(), z.unknown()),
+  safetensorsBytes: z.optional(z.number().check(z.int(), z.positive(), z.maximum(1e14))),
+  name: z.optional(text(120)),
+  id: z.optional(text(120)),
+  hfId: z.optional(text(200)),
+  statedParams: z.optional(positiveUpTo(1e14)),
+  contextWindow: z.optional(z.number().check(z.int(), z.positive(), z.maximum(1e9))),
+  /** Exact weights read from the model's GGUF file(s): facts of the file, not derived numbers. */
+  gguf: z.optional(fileWeightsSchema),
+});
 export type CustomModelInput = z.infer<typeof customModelInputSchema>;
 
 /** A custom GPU as the user describes it: memory in GiB as the driver reports it, bandwidth in GB/s. */
-export const customGpuInputSchema = z
-  .object({
-    name: text(120),
-    id: text(120).optional(),
-    /** Memory the driver reports (nvidia-smi MiB / 1024), GiB. */
-    memoryGiB: z.number().min(0.25, "must be at least 0.25 GiB").max(16_384, "must be at most 16,384 GiB"),
-    bandwidthGBs: z.number().min(1, "must be at least 1 GB/s").max(100_000, "must be at most 100,000 GB/s"),
-    bf16Tflops: z.number().positive().max(100_000).nullable().optional(),
-    fp8Tflops: z.number().positive().max(100_000).nullable().optional(),
-    vendor: z.enum(["NVIDIA", "AMD", "Apple", "Intel", "Google", "Custom"]).optional(),
-    unifiedMemory: z.boolean().optional(),
-  })
-  .strict();
+export const customGpuInputSchema = z.strictObject({
+  name: text(120),
+  id: z.optional(text(120)),
+  /** Memory the driver reports (nvidia-smi MiB / 1024), GiB. */
+  memoryGiB: z.number().check(z.minimum(0.25, "must be at least 0.25 GiB"), z.maximum(16_384, "must be at most 16,384 GiB")),
+  bandwidthGBs: z.number().check(z.minimum(1, "must be at least 1 GB/s"), z.maximum(100_000, "must be at most 100,000 GB/s")),
+  bf16Tflops: z.optional(z.nullable(positiveUpTo(100_000))),
+  fp8Tflops: z.optional(z.nullable(positiveUpTo(100_000))),
+  vendor: z.optional(z.enum(["NVIDIA", "AMD", "Apple", "Intel", "Google", "Custom"])),
+  unifiedMemory: z.optional(z.boolean()),
+});
 export type CustomGpuInput = z.infer<typeof customGpuInputSchema>;
 
 /** A stored entry that did not load: shown with its reason, and written back unchanged on save. */
@@ -75,15 +72,13 @@ export interface CustomInputs {
   unloaded?: UnloadedEntry[];
 }
 
-const storeSchema = z
-  .object({
-    version: z.literal(CUSTOM_STORE_VERSION),
-    models: z.array(customModelInputSchema).max(MAX_CUSTOM_MODELS),
-    gpus: z.array(customGpuInputSchema).max(MAX_CUSTOM_GPUS),
-  })
-  .strict();
+const storeSchema = z.strictObject({
+  version: z.literal(CUSTOM_STORE_VERSION),
+  models: z.array(customModelInputSchema).check(z.maxLength(MAX_CUSTOM_MODELS)),
+  gpus: z.array(customGpuInputSchema).check(z.maxLength(MAX_CUSTOM_GPUS)),
+});
 
-function issueText(e: z.ZodError, what: string): string {
+function issueText(e: z.core.$ZodError, what: string): string {
   const i = e.issues[0];
   return `${what}: ${i?.path.length ? `${i.path.join(".")} ` : ""}${i?.message ?? "is invalid"}.`;
 }

@@ -1,7 +1,7 @@
 // Weight formats: bytes of each tensor under a quant format, including scales
 // and zero points, and what each format leaves unquantized.
 import "./zodConfig";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { catalogData } from "./catalogData";
 import { fail } from "./errors";
 import { ggufTensorType, type Ftype, type GgmlType, type MixContext } from "./ggufMix";
@@ -9,27 +9,26 @@ import type { Architecture } from "./architecture";
 import type { Tensor, TensorGroup } from "./weights";
 import { sourceSchema } from "./catalogSchema";
 
-const formatSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    kind: z.enum(["native", "float", "linear", "experts", "gguf", "file"]),
-    bits: z.number().positive().optional(),
-    linearBits: z.number().positive().optional(),
-    expertBits: z.number().positive().optional(),
-    embedQuantized: z.boolean().optional(),
-    ftype: z.string().optional(),
-    note: z.string().optional(),
-  })
-  .strict();
+const bitsSchema = () => z.optional(z.number().check(z.positive()));
+const countSchema = (min: number) => z.number().check(z.int(), z.minimum(min));
 
-export const quantsFileSchema = z
-  .object({
-    ggmlTypes: z.record(z.string(), z.object({ id: z.number().int().min(0), blockSize: z.number().int().positive(), typeBytes: z.number().int().positive() }).strict()),
-    formats: z.array(formatSchema),
-    sources: z.array(sourceSchema).min(1),
-  })
-  .strict();
+const formatSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["native", "float", "linear", "experts", "gguf", "file"]),
+  bits: bitsSchema(),
+  linearBits: bitsSchema(),
+  expertBits: bitsSchema(),
+  embedQuantized: z.optional(z.boolean()),
+  ftype: z.optional(z.string()),
+  note: z.optional(z.string()),
+});
+
+export const quantsFileSchema = z.strictObject({
+  ggmlTypes: z.record(z.string(), z.strictObject({ id: countSchema(0), blockSize: countSchema(1), typeBytes: countSchema(1) })),
+  formats: z.array(formatSchema),
+  sources: z.array(sourceSchema).check(z.minLength(1)),
+});
 
 export type QuantFormat = z.infer<typeof formatSchema>;
 /** catalog/quants.json as validated at build time. */

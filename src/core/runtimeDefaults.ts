@@ -1,62 +1,58 @@
 // Each engine's defaults in catalog/runtimes.json, typed: one zod schema per
 // engine, so a profile reads checked numbers instead of casting a loose record.
 import "./zodConfig";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { sourceSchema } from "./catalogSchema";
 import { fail } from "./errors";
 import { RUNTIME_IDS, type RuntimeId } from "./runtimeIds";
 
-const bytes = z.number().int().nonnegative();
-const speedParams = z.object({ bandwidthEfficiency: z.number().gt(0).lte(1), layerOverheadSeconds: z.number().nonnegative().lt(0.01), computeEfficiency: z.number().gt(0).lte(1), prefillOverheadSeconds: z.number().nonnegative().lt(1) }).strict();
+const bytes = z.number().check(z.int(), z.nonnegative());
+/** A share: more than 0, at most 1. */
+const share = () => z.number().check(z.gt(0), z.lte(1));
+/** Seconds, from 0 up to (not including) a bound. */
+const seconds = (below: number) => z.number().check(z.nonnegative(), z.lt(below));
+const speedParams = z.strictObject({ bandwidthEfficiency: share(), layerOverheadSeconds: seconds(0.01), computeEfficiency: share(), prefillOverheadSeconds: seconds(1) });
 /** Speed parameters per backend (cuda, rocm, metal), fitted to measured speeds. */
-const speed = z.object({ cuda: speedParams, rocm: speedParams.optional(), metal: speedParams.optional() }).strict();
-const count = z.number().int().positive();
+const speed = z.strictObject({ cuda: speedParams, rocm: z.optional(speedParams), metal: z.optional(speedParams) });
+const count = z.number().check(z.int(), z.positive());
 
 export const RUNTIME_DEFAULTS = {
-  vllm: z
-    .object({
-      gpuMemoryUtilization: z.number().gt(0).lte(1),
-      blockSize: count,
-      largeGpuBytes: bytes,
-      hugeGpuBytes: bytes,
-      maxNumBatchedTokens: z.object({ huge: count, large: count, other: count }).strict(),
-      maxNumSeqs: z.object({ large: count, other: count }).strict(),
-      nonTorchBytes: bytes,
-      ncclBytesPerRank: z.object({ nvlink: bytes, pcie: bytes }).strict(),
-      cudaGraphBytesPerLayer: bytes,
-      tritonSamplerRows: count,
-      cudaContextBytes: bytes,
-      speed,
-    })
-    .strict(),
-  sglang: z.object({ cudaContextBytes: bytes, swaFullTokensRatio: z.number().gt(0).lte(1), hybridSwaModelTypes: z.array(z.string()), reqToTokenExtraTokens: z.number().int().nonnegative(), speed }).strict(),
-  "llama.cpp": z
-    .object({
-      nUbatch: count,
-      nBatch: count,
-      ctxPad: count,
-      flashAttention: z.boolean(),
-      graphOverheadBytes: bytes,
-      cudaContextBytes: bytes,
-      speed,
-    })
-    .strict(),
-  ollama: z
-    .object({
-      minimumFreeBytes: bytes,
-      singleSlotModelTypes: z.array(z.string()),
-      speed,
-    })
-    .strict(),
-  transformers: z.object({ cudaContextBytes: bytes, speed }).strict(),
-  mlx: z
-    .object({
-      workingSetFraction: z.number().gt(0).lte(1),
-      kvStep: count,
-      prefillStepSize: count,
-      speed,
-    })
-    .strict(),
+  vllm: z.strictObject({
+    gpuMemoryUtilization: share(),
+    blockSize: count,
+    largeGpuBytes: bytes,
+    hugeGpuBytes: bytes,
+    maxNumBatchedTokens: z.strictObject({ huge: count, large: count, other: count }),
+    maxNumSeqs: z.strictObject({ large: count, other: count }),
+    nonTorchBytes: bytes,
+    ncclBytesPerRank: z.strictObject({ nvlink: bytes, pcie: bytes }),
+    cudaGraphBytesPerLayer: bytes,
+    tritonSamplerRows: count,
+    cudaContextBytes: bytes,
+    speed,
+  }),
+  sglang: z.strictObject({ cudaContextBytes: bytes, swaFullTokensRatio: share(), hybridSwaModelTypes: z.array(z.string()), reqToTokenExtraTokens: bytes, speed }),
+  "llama.cpp": z.strictObject({
+    nUbatch: count,
+    nBatch: count,
+    ctxPad: count,
+    flashAttention: z.boolean(),
+    graphOverheadBytes: bytes,
+    cudaContextBytes: bytes,
+    speed,
+  }),
+  ollama: z.strictObject({
+    minimumFreeBytes: bytes,
+    singleSlotModelTypes: z.array(z.string()),
+    speed,
+  }),
+  transformers: z.strictObject({ cudaContextBytes: bytes, speed }),
+  mlx: z.strictObject({
+    workingSetFraction: share(),
+    kvStep: count,
+    prefillStepSize: count,
+    speed,
+  }),
 } as const;
 
 export type RuntimeDefaults = { [K in RuntimeId]: z.infer<(typeof RUNTIME_DEFAULTS)[K]> };
@@ -69,7 +65,7 @@ export function defaultsOf<K extends RuntimeId>(runtime: { id: RuntimeId; defaul
 
 /** One engine of catalog/runtimes.json; its defaults are checked against the engine's own schema above. */
 export const runtimeInfoSchema = z
-  .object({
+  .strictObject({
     id: z.enum(RUNTIME_IDS),
     name: z.string(),
     aliases: z.array(z.string()),
@@ -80,14 +76,15 @@ export const runtimeInfoSchema = z
     /** Defaults that are estimates rather than values read from the engine's source, and what each rests on. */
     estimates: z.record(z.string(), z.string()),
     notes: z.string(),
-    sources: z.array(sourceSchema).min(1),
+    sources: z.array(sourceSchema).check(z.minLength(1)),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    const parsed = RUNTIME_DEFAULTS[r.id].safeParse(r.defaults);
-    if (!parsed.success) ctx.addIssue({ code: "custom", path: ["defaults", ...parsed.error.issues[0].path.map(String)], message: `${r.id} defaults: ${parsed.error.issues[0].message}` });
-  });
+  .check(
+    z.superRefine((r, ctx) => {
+      const parsed = RUNTIME_DEFAULTS[r.id].safeParse(r.defaults);
+      if (!parsed.success) ctx.addIssue({ code: "custom", path: ["defaults", ...parsed.error.issues[0].path.map(String)], message: `${r.id} defaults: ${parsed.error.issues[0].message}` });
+    }),
+  );
 export type RuntimeInfo = z.infer<typeof runtimeInfoSchema>;
 
 /** catalog/runtimes.json. */
-export const runtimesFileSchema = z.object({ runtimes: z.array(runtimeInfoSchema) }).strict();
+export const runtimesFileSchema = z.strictObject({ runtimes: z.array(runtimeInfoSchema) });
