@@ -9,6 +9,7 @@ const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin"
 const { addinBaseUrl, DEV_BASE_URL, rewriteManifest } = require("./scripts/addinUrls");
 const { connectSrc, hubEndpoints } = require("./scripts/hubPolicy");
 const { CatalogAssetPlugin } = require("./scripts/catalogAsset");
+const { fluentThemeCss } = require("./scripts/fluentTheme");
 
 const dist = path.resolve(__dirname, "dist");
 
@@ -56,7 +57,8 @@ function addin(env, argv) {
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/*.png", to: "assets/[name][ext]" },
-          { from: "src/taskpane/taskpane.css", to: "taskpane.css" },
+          // Fluent's theme tokens first (scripts/fluentTheme.js), then the pane's own rules.
+          { from: "src/taskpane/taskpane.css", to: "taskpane.css", transform: (content) => fluentThemeCss() + content.toString() },
           { from: "src/taskpane/support.html", to: "support.html" },
           { from: "manifest.xml", to: "manifest.xml", transform: (content) => rewriteManifest(content.toString(), base) },
         ],

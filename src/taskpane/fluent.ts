@@ -2,9 +2,10 @@
 // Office: buttons, text inputs, text areas, selects, checkboxes and tabs. Each
 // is registered once here, and built through the helpers below, which add what
 // the components leave out for accessibility (a select's label, its listbox
-// id and collapsed state on first render) so axe stays green. Styles come from
-// constructed stylesheets (shadow DOM and Fluent's theme), which the pane's
-// CSP allows: no inline style attributes, no eval.
+// id and collapsed state on first render) so axe stays green. The components' styles are
+// constructed stylesheets in their shadow DOM, which the pane's CSP allows: no inline style attributes, no eval. Fluent's theme tokens are
+// CSS, written into taskpane.css at build time (scripts/fluentTheme.js); the
+// pane picks light or dark with data-theme on <html>.
 import "@fluentui/web-components/button.js";
 import "@fluentui/web-components/checkbox.js";
 import "@fluentui/web-components/dropdown.js";
@@ -14,14 +15,7 @@ import "@fluentui/web-components/tab.js";
 import "@fluentui/web-components/tablist.js";
 import "@fluentui/web-components/text-input.js";
 import "@fluentui/web-components/textarea.js";
-import { setTheme } from "@fluentui/web-components";
-import { webDarkTheme, webLightTheme } from "@fluentui/tokens";
 import { h, uid } from "./dom";
-
-/** Fluent's light or dark theme tokens for every component (the pane's own CSS uses the same token names). */
-export function applyFluentTheme(dark: boolean): void {
-  setTheme(dark ? webDarkTheme : webLightTheme);
-}
 
 /** The value-bearing controls as the views use them. */
 export interface ValueControl extends HTMLElement {

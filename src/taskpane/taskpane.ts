@@ -10,7 +10,7 @@ import type { ExcelLike } from "./excelAdapter";
 import { gpuTable, gpuView, type GpuView } from "./gpuView";
 import { renderModelPage } from "./modelView";
 import { gpuComparison, modelPage } from "./calculatorModel";
-import { applyFluentTheme, button, checkbox, type ValueControl } from "./fluent";
+import { button, checkbox, type ValueControl } from "./fluent";
 import { CSV_BOM, csvFileName, toCsv, toTsv, type ExportCell } from "./tableExport";
 import { insert, type InsertKind } from "./workbookActions";
 import { modelLabel } from "./workbookPlan";
@@ -43,8 +43,8 @@ function toast(message: string): void {
 function theme(): void {
   const t = typeof Office !== "undefined" ? Office.context?.officeTheme : undefined;
   const dark = t ? t.isDarkTheme : window.matchMedia?.("(prefers-color-scheme: dark)").matches === true;
+  // Selects the light or dark token set in taskpane.css (Fluent's and the pane's own).
   document.documentElement.dataset.theme = dark ? "dark" : "light";
-  applyFluentTheme(dark);
 }
 
 /** Wires the Fluent tab list (it shows the panel its tab controls); returns a function that selects a tab by id. */
