@@ -48,6 +48,7 @@ describe("catalog.json", () => {
     ["a record its schema refuses", folderWith({ "gpus.json": edit((j) => (j.gpus[0].memoryBytes = -1)) }), /catalog\/gpus\.json is invalid: .* at gpus\.0\.memoryBytes/],
     ["engine defaults the engine's schema refuses", folderWith({ "runtimes.json": edit((j) => (j.runtimes[0].defaults.blockSize = 0)) }), /catalog\/runtimes\.json is invalid: vllm defaults: .* at runtimes\.0\.defaults\.blockSize/],
     ["a quant file its schema refuses", folderWith({ "quants.json": edit((j) => (j.formats[0].kind = "magic")) }), /catalog\/quants\.json is invalid: .* at formats\.0\.kind/],
+    ["a config.json field out of bounds (checked here once; runtimes trust catalog.json)", folderWith({ "models/qwen.json": edit((j) => (j.models[0].config.num_hidden_layers = 0)) }), /catalog\/models\/qwen\.json: model '.*': config\.json has an invalid num_hidden_layers \(0\): must be at least 1/],
     ["a config.json the parser does not understand", folderWith({ "models/qwen.json": edit((j) => (j.models[0].config.model_type = "no_such_arch")) }), /catalog\/models\/qwen\.json: model '.*': .*no_such_arch/],
     [
       "a name two records claim",

@@ -4,6 +4,7 @@ import { catalog } from "../src/core/catalog";
 import { FitError } from "../src/core/errors";
 import { MAX_BATCH, estimate, fitsAt, maxBatch, maxContext, minGpus, prepare, statusOf, speed, explain, setupNotes } from "../src/core/estimate";
 import { architectureFromConfig } from "../src/core/architecture";
+import { importModel } from "../src/core/configImport";
 import { mambaStatePagesPerRequest } from "../src/core/runtimes/vllm";
 import { quantFormats } from "../src/core/quant";
 import { weightBytes } from "../src/core/weightBytes";
@@ -180,7 +181,8 @@ describe("bad input gets a typed error, never a raw throw", () => {
   test("an unknown architecture is an error, not a dense guess", () => {
     expect(() => architectureFromConfig({ model_type: "rwkv7", hidden_size: 2048 })).toThrow(/Unsupported model_type 'rwkv7'/);
     expect(() => architectureFromConfig({ model_type: "llama", hidden_size: 4096 })).toThrow(/missing/);
-    expect(() => architectureFromConfig({ model_type: "llama", hidden_size: 4096, num_hidden_layers: -3, num_attention_heads: 32, vocab_size: 1000, intermediate_size: 10 })).toThrow(FitError);
+    // Field types and bounds are checked at the boundary (a user's import; the catalog's build), before any parser runs.
+    expect(() => importModel({ config: { model_type: "llama", hidden_size: 4096, num_hidden_layers: -3, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 1000, intermediate_size: 10 } })).toThrow(/num_hidden_layers \(-3\): must be at least 1/);
   });
   test("context above the window is computed with a warning", () => {
     const e = estimate({ model: "qwen3-8b", ctx: 1_000_000 });

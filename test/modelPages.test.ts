@@ -5,7 +5,8 @@ import * as path from "path";
 import { catalog, findModel } from "../src/core/catalog";
 import { memoryFacts } from "../src/core/memoryBehaviour";
 import { modelPageView, pageIds, pageText, sourceLabel } from "../src/core/modelPages";
-import { pageFileSchema, PAGE_SECTIONS } from "../src/core/pageSchema";
+import { pageFileSchema } from "../src/core/pageSchema";
+import { PAGE_SECTIONS } from "../src/core/pageSections";
 
 const dir = path.join(__dirname, "..", "catalog");
 const families = fs.readdirSync(path.join(dir, "models")).filter((f) => f.endsWith(".json"));

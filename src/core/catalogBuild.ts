@@ -7,11 +7,11 @@ import "./zodConfig";
 import type * as z from "zod/mini";
 import { catalogOf, modelEntry } from "./catalog";
 import { CATALOG_FORMAT, type CatalogData } from "./catalogData";
-import { gpuFileSchema, modelFileSchema } from "./catalogSchema";
+import { gpuFileSchema, modelFileSchema, quantsFileSchema } from "./catalogSchema";
+import { checkConfig } from "./configSchema";
 import { fail, isFitError } from "./errors";
 import { pageFileSchema } from "./pageSchema";
-import { quantsFileSchema } from "./quant";
-import { runtimesFileSchema } from "./runtimeDefaults";
+import { runtimesFileSchema } from "./runtimesSchema";
 
 /** Reads the catalog folder: `list` gives the file names in a subfolder, `read` a file's text, both relative to catalog/. */
 export interface CatalogFolder {
@@ -57,6 +57,8 @@ export function buildCatalogData(folder: CatalogFolder): CatalogData {
     .flatMap((f) =>
       parse(f, folder.read(f), modelFileSchema).models.map((record) => {
         try {
+          // The one check of a catalog config: runtimes trust catalog.json and parse without it.
+          checkConfig(record.config);
           modelEntry(record);
         } catch (e) {
           fail("invalid", `catalog/${f}: model '${record.id}': ${(e as Error).message}`);

@@ -190,3 +190,30 @@ export const gpuRecordSchema = z
   );
 export type GpuRecord = z.infer<typeof gpuRecordSchema>;
 export const gpuFileSchema = z.strictObject({ gpus: z.array(gpuRecordSchema).check(z.minLength(1)) });
+
+// ---- catalog/quants.json -----------------------------------------------------------
+
+const bitsSchema = () => z.optional(z.number().check(z.positive()));
+const countSchema = (min: number) => z.number().check(z.int(), z.minimum(min));
+
+const formatSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(["native", "float", "linear", "experts", "gguf", "file"]),
+  bits: bitsSchema(),
+  linearBits: bitsSchema(),
+  expertBits: bitsSchema(),
+  embedQuantized: z.optional(z.boolean()),
+  ftype: z.optional(z.string()),
+  note: z.optional(z.string()),
+});
+
+export const quantsFileSchema = z.strictObject({
+  ggmlTypes: z.record(z.string(), z.strictObject({ id: countSchema(0), blockSize: countSchema(1), typeBytes: countSchema(1) })),
+  formats: z.array(formatSchema),
+  sources: z.array(sourceSchema).check(z.minLength(1)),
+});
+
+export type QuantFormat = z.infer<typeof formatSchema>;
+/** catalog/quants.json as validated at build time. */
+export type QuantsFile = z.infer<typeof quantsFileSchema>;

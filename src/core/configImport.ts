@@ -8,7 +8,7 @@ import * as z from "zod/mini";
 import { architectureFromConfig, SUPPORTED_MODEL_TYPES } from "./architecture";
 import type { ModelEntry } from "./catalog";
 import { CUSTOM, modelRecordSchema, type ModelRecord } from "./catalogSchema";
-import type { TextFields } from "./configSchema";
+import { checkConfig, type TextFields } from "./configSchema";
 import { fail } from "./errors";
 import { fileWeightsSchema, type FileWeights } from "./fileWeights";
 import { ignoreMatcher } from "./modulePattern";
@@ -255,7 +255,8 @@ export function importModel(input: ConfigImportInput): ModelEntry {
   checkModelType(config);
   checkModelled(config);
   for (const k of DROPPED_KEYS) delete config[k];
-  // Validates every field the estimator reads (configSchema), so the text part's fields are numbers from here on.
+  // Every field the estimator reads is validated here, at the boundary, so the text part's fields are numbers from here on.
+  checkConfig(config);
   const arch = architectureFromConfig(config);
   const fields = textPart(config).text as unknown as TextFields & { max_position_embeddings?: number | null };
   const params = paramCounts(arch);

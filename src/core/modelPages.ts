@@ -6,7 +6,7 @@
 // CLI's `model`) import this module, and a page file is validated on first use.
 import type { CitedSource } from "./catalogSchema";
 import { catalogData } from "./catalogData";
-import { PAGE_SECTIONS, type SectionKey } from "./pageSchema";
+import { PAGE_SECTIONS, type SectionKey } from "./pageSections";
 import type { ModelEntry } from "./catalog";
 import { memoryBehaviour } from "./memoryBehaviour";
 

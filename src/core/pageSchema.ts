@@ -4,18 +4,8 @@
 import "./zodConfig";
 import * as z from "zod/mini";
 import { citedSourceSchema } from "./catalogSchema";
+import { PAGE_SECTIONS, type SectionKey } from "./pageSections";
 
-export const PAGE_SECTIONS = [
-  { key: "overview", heading: "Overview" },
-  { key: "trainingScope", heading: "Training scope" },
-  { key: "architecture", heading: "Architecture and layout" },
-  { key: "contextDesign", heading: "Context design" },
-  { key: "improvements", heading: "What improved" },
-  { key: "releaseContext", heading: "Release context" },
-  { key: "strengths", heading: "Where it is strong" },
-] as const;
-
-export type SectionKey = (typeof PAGE_SECTIONS)[number]["key"];
 const SECTION_KEYS = PAGE_SECTIONS.map((s) => s.key) as [SectionKey, ...SectionKey[]];
 
 const sectionText = () => z.string().check(z.minLength(1));

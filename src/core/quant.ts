@@ -1,38 +1,13 @@
 // Weight formats: bytes of each tensor under a quant format, including scales
 // and zero points, and what each format leaves unquantized.
-import "./zodConfig";
-import * as z from "zod/mini";
 import { catalogData } from "./catalogData";
 import { fail } from "./errors";
 import { ggufTensorType, type Ftype, type GgmlType, type MixContext } from "./ggufMix";
 import type { Architecture } from "./architecture";
 import type { Tensor, TensorGroup } from "./weights";
-import { sourceSchema } from "./catalogSchema";
+import type { QuantFormat } from "./catalogSchema";
 
-const bitsSchema = () => z.optional(z.number().check(z.positive()));
-const countSchema = (min: number) => z.number().check(z.int(), z.minimum(min));
-
-const formatSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(["native", "float", "linear", "experts", "gguf", "file"]),
-  bits: bitsSchema(),
-  linearBits: bitsSchema(),
-  expertBits: bitsSchema(),
-  embedQuantized: z.optional(z.boolean()),
-  ftype: z.optional(z.string()),
-  note: z.optional(z.string()),
-});
-
-export const quantsFileSchema = z.strictObject({
-  ggmlTypes: z.record(z.string(), z.strictObject({ id: countSchema(0), blockSize: countSchema(1), typeBytes: countSchema(1) })),
-  formats: z.array(formatSchema),
-  sources: z.array(sourceSchema).check(z.minLength(1)),
-});
-
-export type QuantFormat = z.infer<typeof formatSchema>;
-/** catalog/quants.json as validated at build time. */
-export type QuantsFile = z.infer<typeof quantsFileSchema>;
+export type { QuantFormat, QuantsFile } from "./catalogSchema";
 
 /** The weight formats of the catalog (catalog/quants.json). */
 export const quantFormats = (): readonly QuantFormat[] => catalogData().quants.formats;
