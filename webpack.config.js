@@ -33,7 +33,8 @@ function addin(env, argv) {
       taskpane: { import: "./src/taskpane/taskpane.ts", dependOn: "functions" },
     },
     // A release starts from an empty folder, so nothing stale (or the CLI bundles) is deployed.
-    output: { path: dist, filename: "[name].js", clean: Boolean(env.release), publicPath: "auto" },
+    // Chunks load relative to the page (taskpane.html sits beside them), so no script has to find its own URL at start.
+    output: { path: dist, filename: "[name].js", chunkFilename: "[name].js", clean: Boolean(env.release), publicPath: "" },
     resolve: { extensions: [".ts", ".js", ".json"] },
     // ES modules reach webpack (tsconfig's CommonJS is for jest and tsc): it then resolves zod's ESM build
     // and drops what nothing imports, instead of bundling every CommonJS module (and zod's 40 locales) whole.
@@ -64,6 +65,9 @@ function addin(env, argv) {
         ],
       }),
     ],
+    // The pane's on-demand code (taskpane.ts: the Add tab with its importers, the workbook writers) comes
+    // in one named chunk per feature, its libraries (zod) inside it rather than split out on their own.
+    optimization: { splitChunks: { cacheGroups: { defaultVendors: false } } },
     performance: { hints: false },
     devServer: {
       static: { directory: dist },

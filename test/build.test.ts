@@ -38,10 +38,12 @@ afterAll(() => {
 });
 
 const read = (f: string) => fs.readFileSync(path.join(out, f), "utf8");
+/** Every script of the add-in: the two the page loads, and the pane's chunks loaded on first use. */
+const SCRIPTS = ["functions.js", "taskpane.js", "custom.js", "inserts.js"];
 
 describe("production build", () => {
   test("writes every file the manifest points at", () => {
-    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "functions.json", "catalog.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
+    for (const f of ["manifest.xml", "taskpane.html", "taskpane.js", "functions.js", "custom.js", "inserts.js", "functions.json", "catalog.json", "taskpane.css", "support.html", "assets/icon-16.png", "assets/icon-32.png", "assets/icon-64.png", "assets/icon-80.png", "assets/icon-128.png"]) expect(fs.existsSync(path.join(out, f))).toBe(true);
     for (const m of read("manifest.xml").matchAll(/https:\/\/example\.org\/fitmygpu\/([^"<]+)/g)) expect(fs.existsSync(path.join(out, m[1]))).toBe(true);
   });
 
@@ -101,7 +103,7 @@ describe("production build", () => {
     expect(read("taskpane.html")).toMatch(new RegExp(`<link rel="?preload"? href="${url.replace(/[.?]/g, "\\$&")}" as="?fetch"? crossorigin="?anonymous"?`));
     // Records' own text (a GPU's memory note, a model's notes) is in the asset only.
     const data = JSON.parse(text);
-    for (const f of ["functions.js", "taskpane.js"]) {
+    for (const f of SCRIPTS) {
       expect(read(f)).not.toContain(JSON.stringify(data.gpus[0].memoryNote).slice(1, -1));
       expect(read(f)).not.toContain(JSON.stringify(data.models[0].notes).slice(1, -1));
     }
@@ -112,16 +114,16 @@ describe("production build", () => {
     const functions = read("functions.js");
     expect(functions.match(/(?<![\w$.])fetch\(/g)).toBeNull();
     expect(functions.match(/(?:globalThis|window|self)\.fetch\(/g)).toHaveLength(1);
-    // The pane has one fetch, the Hub client's (src/taskpane/hubClient.ts), run only when the user asks.
-    const pane = read("taskpane.js");
+    // The pane has one fetch, the Hub client's (src/taskpane/hubClient.ts, in the Add tab's chunk), run only when the user asks.
+    const pane = ["taskpane.js", "custom.js", "inserts.js"].map(read).join("\n");
     // No bare fetch() anywhere; the one global fetch is the Hub client's (core calls the function it is given, hub.fetch).
     expect(pane.match(/(?<![\w$.])fetch\(/g)).toBeNull();
     const fetches = [...pane.matchAll(/(?:globalThis|window|self)\.fetch\(/g)].map((m) => pane.slice(m.index, m.index! + 200));
     expect(fetches).toHaveLength(1);
     expect(fetches[0]).toMatch(/credentials:"omit",referrerPolicy:"no-referrer"/);
     // The endpoints the pane offers are the ones the CSP allows.
-    expect(read("taskpane.js")).toContain(JSON.stringify([MIRROR, "https://huggingface.co"]));
-    for (const f of ["taskpane.js", "functions.js"]) {
+    expect(read("custom.js")).toContain(JSON.stringify([MIRROR, "https://huggingface.co"]));
+    for (const f of SCRIPTS) {
       const js = read(f);
       expect(js).not.toMatch(/XMLHttpRequest|new WebSocket|sendBeacon|\beval\(/);
       // zod's probe `new Function("")` is the only one, and zod is configured jitless so it never runs.
@@ -134,8 +136,8 @@ describe("production build", () => {
     expect(JSON.parse(read("functions.json"))).toEqual(JSON.parse(r.metadataJson));
     const js = read("functions.js");
     for (const f of JSON.parse(r.metadataJson).functions) expect(js).toContain(`CustomFunctions.associate("${f.id}"`);
-    // Registered once: the pane's own script registers nothing.
-    expect(read("taskpane.js")).not.toContain("CustomFunctions.associate(");
+    // Registered once: the pane's own scripts register nothing.
+    for (const f of SCRIPTS.filter((f) => f !== "functions.js")) expect(read(f)).not.toContain("CustomFunctions.associate(");
   });
 
   test("one registration path: the shared runtime's page loads functions.js (the manifest's Script) then the pane, and no module is bundled twice", () => {
@@ -149,7 +151,7 @@ describe("production build", () => {
     const all = JSON.parse(fs.readFileSync(statsFile, "utf8")) as Stats;
     const stats = all.children?.length === 1 ? all.children[0] : all;
     const file = new Map(stats.chunks.map((c) => [c.id, c.files.filter((f) => f.endsWith(".js")).join()]));
-    expect([...file.values()].sort()).toEqual(["functions.js", "taskpane.js"]);
+    expect([...file.values()].sort()).toEqual([...SCRIPTS].sort());
     // Each source module (concatenated ones inside their host) and its chunks.
     const where = new Map<string, string[]>();
     const visit = (m: Module, chunks: Array<string | number>) => {
@@ -164,6 +166,19 @@ describe("production build", () => {
     expect(inFile("functions.js")).toEqual(expect.arrayContaining(["./src/functions/functions.ts", "./src/core/estimate.ts", "./src/core/catalogData.ts"]));
     expect(inFile("taskpane.js")).toEqual(expect.arrayContaining(["./src/taskpane/taskpane.ts"]));
     expect(inFile("taskpane.js").filter((n) => n.startsWith("./src/functions/"))).toEqual([]);
+    // Opening the pane runs no validator: zod and the importers come with the Add tab (custom.js), the
+    // workbook writers with the first insert (inserts.js). A static import of either from the pane or the
+    // functions would pull them back into the scripts every workbook loads.
+    const opening = [...inFile("functions.js"), ...inFile("taskpane.js")];
+    expect(opening.filter((n) => n.includes("node_modules/zod/") || /\/(configSchema|catalogSchema|runtimesSchema|pageSchema|customStore|configImport|hub|gguf|ggufModel)\.ts$/.test(n))).toEqual([]);
+    expect(inFile("custom.js")).toEqual(expect.arrayContaining(["./src/taskpane/customView.ts", "./src/core/configSchema.ts", "./src/core/customStore.ts", "./src/core/hub.ts"]));
+    expect(inFile("custom.js").some((n) => n.includes("node_modules/zod/"))).toBe(true);
+    expect(inFile("inserts.js")).toEqual(expect.arrayContaining(["./src/taskpane/workbookActions.ts", "./src/taskpane/excelAdapter.ts", "./src/taskpane/plans/planningSheet.ts"]));
+  });
+
+  test("the JavaScript a workbook loads to open the pane stays within its 400 KB budget (minified)", () => {
+    const size = (f: string) => fs.statSync(path.join(out, f)).size;
+    expect(size("functions.js") + size("taskpane.js")).toBeLessThanOrEqual(400_000);
   });
 
   test("a release build without ADDIN_BASE_URL fails with a message", () => {

@@ -8,6 +8,7 @@
 import type { ConfigImportInput } from "./configImport";
 import { MAX_JSON_CHARS, safeJsonObject } from "./configImport";
 import { fail, isFitError } from "./errors";
+import { looksLikeRepoId } from "./repoName";
 import type { ByteSource } from "./gguf";
 import { ggufSplitNames, readGgufModel, type GgufImportOptions } from "./ggufModel";
 
@@ -77,13 +78,7 @@ export function hubEndpoint(raw?: string | null): string {
   return `${u.origin}${u.pathname.replace(/\/+$/, "")}`;
 }
 
-const NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,94}[A-Za-z0-9_])?$/;
-
-/** True when `text` has the shape of a Hub repo id, owner/name. */
-export function looksLikeRepoId(text: string): boolean {
-  const parts = text.trim().split("/");
-  return parts.length === 2 && parts.every((p) => NAME.test(p) && !p.includes("--") && !p.includes(".."));
-}
+export { looksLikeRepoId };
 
 /** Validates a repo id (owner/name, the Hub's naming rules); it becomes part of URLs, so nothing else passes. */
 export function repoId(raw: unknown): string {

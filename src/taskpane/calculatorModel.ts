@@ -6,7 +6,7 @@ import { buildCommand, checkEngineFlags, fieldsFromCommand, type BuiltCommand } 
 import { comparisonRows, type ComparisonColumn, type ComparisonRow } from "../core/comparison";
 import { isFitError } from "../core/errors";
 import { concurrencyOf, evaluate, explainOf, maxContextOf, placedSetup, prepare, setupNotes, speedOf, statusOf, type EstimateInput, type ExplainKey, type Status } from "../core/estimate";
-import { looksLikeRepoId } from "../core/hub";
+import { looksLikeRepoId } from "../core/repoName";
 import { normalizeName } from "../core/names";
 import { matchScore } from "./pickerSearch";
 import { modelPageView, type PageSectionView, type PageSource } from "../core/modelPages";

@@ -30,7 +30,7 @@ import { fitAdvice } from "./fitAdvice";
 import { button, select, textArea, textInput, type ValueControl } from "./fluent";
 import { memoryChart, tokensLabel } from "./memoryChartView";
 import { memoryCurve } from "./memoryCurve";
-import { gpuLabel, modelLabel } from "./workbookPlan";
+import { gpuLabel, modelLabel } from "./labels";
 
 export interface CalculatorView {
   root: HTMLElement;

@@ -5,17 +5,9 @@
 // never blocks the pane: what does not load is listed, and kept on save.
 import { clearCustomEntries, setCustomEntries, type CustomEntries } from "../core/catalog";
 import { buildCustomEntries, readCustom, serializeCustom, type CustomInputs, type ReadLimits } from "../core/customStore";
+import { CUSTOM_SETTING, type SettingsLike } from "./workbookSettings";
 
-/** The part of Office.Settings this adapter uses. */
-export interface SettingsLike {
-  // Office.Settings.get returns whatever was stored; readCustom validates it.
-  get(name: string): any;
-  set(name: string, value: any): void;
-  saveAsync(callback?: (result: { status: string; error?: { message: string } }) => void): void;
-}
-
-/** The document setting that holds the custom entries. */
-export const CUSTOM_SETTING = "fitmygpu.custom";
+export { CUSTOM_SETTING, type SettingsLike } from "./workbookSettings";
 
 export interface LoadedCustom {
   /** The inputs read from the workbook, with the entries that did not load (kept for the next save). */

@@ -12,12 +12,18 @@ import { renderModelPage } from "./modelView";
 import { gpuComparison, modelPage } from "./calculatorModel";
 import { button, checkbox, type ValueControl } from "./fluent";
 import { CSV_BOM, csvFileName, toCsv, toTsv, type ExportCell } from "./tableExport";
-import { insert, type InsertKind } from "./workbookActions";
-import { modelLabel } from "./workbookPlan";
-import { customView, type CustomView } from "./customView";
-import { loadCustom, type SettingsLike } from "./customSettings";
+import type { InsertKind } from "./workbookActions";
+import { modelLabel } from "./labels";
+import type { CustomView } from "./customView";
+import { CUSTOM_SETTING, holdsCustom, type SettingsLike } from "./workbookSettings";
 import type { CustomInputs } from "../core/customStore";
 import { whenCatalogLoaded } from "../core/catalogData";
+
+// Loaded on first use, so opening the pane fetches and runs only what its first verdict needs:
+// the workbook writers (on the first insert), the Add tab with its importers and the
+// validation of stored custom entries (when the tab opens, or the workbook holds entries).
+const workbookActions = () => import(/* webpackChunkName: "inserts" */ "./workbookActions");
+const customModules = () => Promise.all([import(/* webpackChunkName: "custom" */ "./customView"), import(/* webpackChunkName: "custom" */ "./customSettings")]);
 
 interface Host {
   excel: ExcelLike | null;
@@ -86,7 +92,10 @@ function insertButtons(host: Host, kinds: Array<[InsertKind, string]>, gpus: () 
     if (!host.excel) return;
     b.disabled = true;
     const models = basket.length ? [...basket] : [state.model];
-    const out = await insert(host.excel, { kind, models, gpus: gpus(), state, atSelection: atSelection.box.checked && !forceNewSheet });
+    const out = await workbookActions().then(
+      ({ insert }) => insert(host.excel!, { kind, models, gpus: gpus(), state, atSelection: atSelection.box.checked && !forceNewSheet }),
+      (e: Error) => ({ ok: false, message: `The workbook inserts could not be loaded: ${e.message}`, offerNewSheet: false }),
+    );
     b.disabled = false;
     if (!out.ok && out.offerNewSheet) {
       const again: ValueControl = button(`Insert ${label} on a new sheet instead`, { onclick: () => { again.remove(); void run(kind, label, b, true); } });
@@ -138,7 +147,7 @@ function boot(): (host: Host) => void {
   let host: Host | undefined;
   // Built on first use: the calculator's verdict comes first, the rest when its tab is opened.
   let gpus: GpuView | undefined;
-  let custom: CustomView | undefined;
+  let custom: Promise<CustomView | undefined> | undefined;
   let basketList: ReturnType<typeof basketView> | undefined;
   let modelActions: HTMLElement | null = null;
   const gpuRows = () => {
@@ -166,24 +175,35 @@ function boot(): (host: Host) => void {
       }
       gpus.refresh();
     }
-    if (visible === "panel-custom") customView_();
+    if (visible === "panel-custom") void customView_();
   };
   let showTab: (tabId: string) => void = () => undefined;
-  const customView_ = (): CustomView | undefined => {
-    if (!custom && host) {
-      custom = customView(host.settings, host.custom, () => {
-        calc.refresh();
-        refreshVisible();
-      }, host.recalc);
-      replace(customPanel, custom.root);
-    }
+  const customView_ = (): Promise<CustomView | undefined> => {
+    if (custom || !host) return custom ?? Promise.resolve(undefined);
+    const h0 = host;
+    replace(customPanel, h("p", { role: "status" }, "Loading…"));
+    custom = customModules().then(
+      ([{ customView }]) => {
+        const view = customView(h0.settings, h0.custom, () => {
+          calc.refresh();
+          refreshVisible();
+        }, h0.recalc);
+        replace(customPanel, view.root);
+        return view;
+      },
+      (e: Error) => {
+        custom = undefined; // opening the tab again retries
+        replace(customPanel, h("p", { role: "alert" }, `This tab could not be loaded: ${e.message}`));
+        return undefined;
+      },
+    );
     return custom;
   };
   const actions = h("div", {});
   // The model picker's "Look up owner/name on Hugging Face" runs the lookup in the Add tab.
   const calc = calculatorView(state, refreshVisible, actions, (repo) => {
     showTab("tab-custom");
-    void customView_()?.lookUp(repo);
+    void customView_().then((view) => view?.lookUp(repo));
   }, markFirstVerdict);
   replace(calcPanel, calc.root);
   showTab = tabs((panel) => {
@@ -233,7 +253,7 @@ function startPane(): void {
     attach(standalone);
     return;
   }
-  void Office.onReady((info) => {
+  void Office.onReady(async (info) => {
     const inExcel = info.host === Office.HostType.Excel && typeof Excel !== "undefined";
     if (!inExcel) {
       attach(standalone);
@@ -246,15 +266,23 @@ function startPane(): void {
     });
     // This runtime also serves the FIT functions: whatever the workbook's stored
     // settings hold, the pane opens and the functions run (loadCustom does not
-    // throw; this guard covers reaching the settings at all).
+    // throw; this guard covers reaching the settings, or the loader, at all).
     let settings: SettingsLike | null = null;
     let custom: CustomInputs = { models: [], gpus: [] };
     try {
       settings = Office.context.document.settings as unknown as SettingsLike;
-      const loaded = loadCustom(settings);
-      custom = loaded.inputs;
-      if (loaded.error) toast(loaded.error);
-      if (loaded.entries.models.length || loaded.entries.gpus.length) void recalc().catch(() => undefined);
+      if (holdsCustom(settings)) {
+        const s = settings;
+        const { loadCustom } = await import(/* webpackChunkName: "custom" */ "./customSettings").catch((e: Error) => {
+          // Kept verbatim: a later save from the Add tab writes the stored entries back unchanged.
+          custom = { models: [], gpus: [], unloaded: [{ kind: "store", raw: s.get(CUSTOM_SETTING), label: "All custom entries stored in this workbook", reason: `the code that reads them could not be loaded (${e.message})` }] };
+          throw e;
+        });
+        const loaded = loadCustom(s);
+        custom = loaded.inputs;
+        if (loaded.error) toast(loaded.error);
+        if (loaded.entries.models.length || loaded.entries.gpus.length) void recalc().catch(() => undefined);
+      }
     } catch (e) {
       toast(`Custom models and GPUs in this workbook were not loaded: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -4,7 +4,6 @@
 // relative to the plan's own top-left (A1), so one plan can land at A1 of a new
 // sheet or at the user's active cell: offsetPlan moves addresses AND the cell
 // references inside formulas, validation sources, CF rules and charts together.
-import { findGpu, findModel } from "../core/catalog";
 import { STATUSES, type Status } from "../core/estimate";
 
 /** A constant written to a cell. Text stays text; numbers and booleans keep their type. */
@@ -483,25 +482,7 @@ export function statusFormats(address: string): ConditionalFormatSpec[] {
 
 // ------------------------------------------------------------ catalog labels
 
-/** The label a sheet shows for a model: its catalog name when that name finds the same model again, else the id (or the text as given, for models not in the catalog). */
-export function modelLabel(name: string): string {
-  try {
-    const m = findModel(name);
-    return findModel(m.record.name).record.id === m.record.id ? m.record.name : m.record.id;
-  } catch {
-    return name;
-  }
-}
-
-/** The label a sheet shows for a GPU: its catalog name when that name finds the same GPU again, else the id. */
-export function gpuLabel(name: string): string {
-  try {
-    const g = findGpu(name);
-    return findGpu(g.name).id === g.id ? g.name : g.id;
-  } catch {
-    return name;
-  }
-}
+export { gpuLabel, modelLabel } from "./labels";
 
 // ------------------------------------------------------------ payload size
 

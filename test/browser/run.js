@@ -190,10 +190,15 @@ async function openPane(browser, base, office, seedSettings, mockHubUrl, viewpor
   if (seedSettings) await context.addInitScript((seed) => { window.__seedSettings = seed; }, seedSettings);
   context.setDefaultTimeout(STEP_TIMEOUT);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: base });
-  const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [], hub: [] };
+  const log = { consoleErrors: [], pageErrors: [], blocked: [], officeFiles: [], hub: [], scripts: [] };
   await context.route("**/*", async (route) => {
     const url = route.request().url();
-    if (url.startsWith(base + "/")) return route.continue();
+    if (url.startsWith(base + "/")) {
+      // The add-in's own scripts, in the order asked for (issue 17: what opening the pane loads).
+      const file = new URL(url).pathname.slice(1);
+      if (file.endsWith(".js")) log.scripts.push(file);
+      return route.continue();
+    }
     if (mockHubUrl && url.startsWith(HUB + "/")) {
       const u = new URL(url);
       const headers = route.request().headers();
@@ -948,6 +953,14 @@ async function insideExcel(browser, base) {
     equal(await byTestId(page, "engine").evaluate((el) => getComputedStyle(el).getPropertyValue("--colorNeutralBackground1").trim()), "#292929", "Fluent token in the dark theme");
   });
 
+  await check("opening the pane loads functions.js and taskpane.js only; the Add tab's code comes when the tab opens", async () => {
+    equal(JSON.stringify(s.log.scripts), JSON.stringify(["functions.js", "taskpane.js"]), "scripts loaded by a workbook without custom entries");
+    await page.click("#tab-custom");
+    await until("the Add tab", () => page.locator("#panel-custom fluent-button").count(), (n) => n > 0);
+    equal(JSON.stringify(s.log.scripts), JSON.stringify(["functions.js", "taskpane.js", "custom.js"]), "scripts after opening the Add tab");
+    await page.click("#tab-calc");
+  });
+
   await check("axe-core finds no accessibility violations on any tab (dark Office theme, in Excel)", async () => {
     const v = await accessibilityViolations(page);
     assert(v.length === 0, `accessibility violations: ${show(v)}`);
@@ -998,6 +1011,8 @@ async function insideExcel(browser, base) {
     assert(gridSheet.conditionalFormats.length >= 3, `expected ≥ 3 conditional formats, saw ${gridSheet.conditionalFormats.length}`);
     assert(gridSheet.frozen && gridSheet.frozen.rows === 8 && gridSheet.frozen.columns === 1, `frozen panes: expected 8 rows × 1 column, saw ${show(gridSheet.frozen)}`);
     assert(after.suspendScreenUpdating > before.suspendScreenUpdating, "screen updating suspended for the write");
+    // The workbook writers arrived with this first insert, once.
+    equal(JSON.stringify(s.log.scripts.filter((f) => f === "inserts.js")), JSON.stringify(["inserts.js"]), "inserts.js loaded on the first insert");
   });
 
   await check("grid.png: the recorded grid rendered with the statuses the FIT functions compute", async () => {
