@@ -46,6 +46,14 @@ describe("Ollama's engine KV cache (kvcache/causal.go @ 8d0dcf4b6)", () => {
     const notes = prepare(args).run.notes.join("\n");
     expect(notes).toMatch(/one cache for all slots/);
   });
+  test("the compute graph is reserved with one logits row per slot (reserveWorstCaseGraph), not a whole batch", () => {
+    const args = { model: "gemma-4-26b-a4b", quant: "q4_k_m", runtime: "ollama", gpu: "rtx 3090", ctx: 32768, engineArgs: "OLLAMA_FLASH_ATTENTION=1", engineVersion: "0.20.7" };
+    const wholeBatchLogits = 262144 * 512 * 4;
+    expect(estimate(args).activationBytes).toBeLessThan(wholeBatchLogits);
+    // The llama.cpp runner of the same release reserved logits for the whole ubatch (before llama.cpp PR #23861).
+    expect(estimate({ model: "qwen3-8b", quant: "q4_k_m", runtime: "ollama", gpu: "rtx 3090", ctx: 8192, engineVersion: "0.7.0" }).activationBytes).toBeGreaterThan(151936 * 512 * 4);
+    expect(prepare(args).run.notes.join("\n")).toMatch(/not a model of that graph/);
+  });
   test("architectures on Ollama's llama.cpp runner keep llama.cpp's cells per slot", () => {
     const args = { model: "qwen3-8b", quant: "q4_k_m", runtime: "ollama", gpu: "rtx 4090", ctx: 8000, batch: 2, engineVersion: "0.7.0" };
     // 36 layers × 8 KV heads × 128 × 2 (K, V) × 2 B; each slot PAD(8000, 256) = 8,192 cells.

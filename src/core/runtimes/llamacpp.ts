@@ -41,6 +41,8 @@ export interface LlamaCppHost {
   cacheRule?: (ub: number) => CacheRule;
   /** The settings note's description of the cells a slot holds; absent = llama.cpp's "each slot holds PAD(ctx, 256) cells". */
   cacheNote?: string;
+  /** The compute graph is reserved with one output row per slot whatever the build (Ollama's engine: reserveWorstCaseGraph's batch.Outputs). */
+  outputsPerSlot?: boolean;
   /** -ngl N puts the last N blocks on the GPUs and the output layer only once every block is there (Ollama's own runners before v0.30, and llama.cpp before December 2025). */
   outputLast?: boolean;
 }
@@ -112,7 +114,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   const fa = st.flashAttention ?? (vType.blockQuantized ? true : d.flashAttention);
   // Since llama.cpp PR #23861 (about build b9400, June 2026) llama-server reserves logits for
   // n_parallel rows only; older builds and llama-cli reserve a whole ubatch of them.
-  const serverOutputs = s.engineVersion === undefined || compareBuild(s.engineVersion, 9400) >= 0;
+  const serverOutputs = host.outputsPerSlot === true || s.engineVersion === undefined || compareBuild(s.engineVersion, 9400) >= 0;
 
   // Per-block caches at the K/V types.
   const kB = kType.bytes(2);

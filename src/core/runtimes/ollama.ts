@@ -108,8 +108,12 @@ function prepareLegacy(s: Setup): PreparedRun {
   const withProjector = s.model.arch.visionParams > 0 && st.gpuLayers !== 0 && (!rules.ollamaEngine || st.gpuLayers === undefined || st.gpuLayers > nLayer);
   const llamaRuntime = { ...s.runtime, id: "llama.cpp" as const, defaults: findRuntime("llama.cpp").defaults };
   // Ollama's engine keeps one KV cache for all slots, sized by kvcache.Causal (ollamaEngineCacheRule); the llama.cpp runner, llama.cpp's cells.
+  // Its compute graph is reserved by building the worst case (runner/ollamarunner/runner.go reserveWorstCaseGraph, from
+  // dbb149e6f, v0.6.6; @ 8d0dcf4b6 for v0.20.7): num_batch tokens with batch.Outputs = one row per slot, so the
+  // output layer computes logits for OLLAMA_NUM_PARALLEL rows, not a whole batch.
   const engineCache = rules.ollamaEngine
     ? {
+        outputsPerSlot: true,
         cacheRule: (ub: number) => ollamaEngineCacheRule(v, arch, fa, ub),
         cacheNote: `Ollama's engine keeps one cache for all slots: PAD(num_ctx × slots, ${ollamaEngineCacheRule(v, arch, fa, 0).pad}) cells in full-attention layers${atLeast(v, 0, 6, 3) ? `, PAD(slots × ${SWA_MEMORY[arch] && atLeast(v, 0, 11, 0) ? `max(window, ${SWA_MEMORY[arch]})` : "window"} + num_batch) in sliding-window layers` : ", sliding-window layers included"}`,
       }
@@ -147,6 +151,9 @@ function prepareLegacy(s: Setup): PreparedRun {
     `Ollama ${v.text} chooses --n-gpu-layers itself: ${rules.label}, ${METHOD_TEXT[rules.method]}. --vram-gib is the memory free on each GPU when the model loads (memory.available in Ollama's log); a catalog GPU's full memory assumes nothing else uses it.`,
     `Ollama ${v.text} keeps ${b(margin)} free per GPU (its minimum${overhead ? " plus OLLAMA_GPU_OVERHEAD" : ""}); the memory terms are llama.cpp's buffers for the layers Ollama chose, so a choice Ollama got wrong shows as not fitting.`,
     ...(rules.method === "layout" && rules.ollamaEngine ? [`Ollama ${v.text} sizes layers for its own engine by allocating them; FitMyGPU uses llama.cpp's buffer sizes for that measurement.`] : []),
+    ...(rules.ollamaEngine
+      ? [`Ollama's engine reserves its compute graph by building the worst case (num_batch tokens, logits for one row per slot${s.model.arch.visionParams > 0 ? ", and the vision encoder on a 2048×2048 image" : ""}) and measuring it; FitMyGPU's compute term is llama.cpp's scratch estimate for that batch, not a model of that graph.`]
+      : []),
     ...(requestedOverhead && !rules.gpuOverhead ? [`OLLAMA_GPU_OVERHEAD did not exist before v0.3.10; it is ignored.`] : []),
     ...(kvKept ? [`Ollama ${v.text} keeps an f16 KV cache: OLLAMA_KV_CACHE_TYPE=${s.kv.id} needs OLLAMA_FLASH_ATTENTION=1${atLeast(v, 0, 5, 0) ? "" : " and v0.5.0"}.`] : []),
     ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
