@@ -66,6 +66,20 @@ export interface CacheRule {
   windowExtraBlocks: number;
   /** State pages one request holds per recurrent layer: 1, plus one per speculative token, plus one more in vLLM's prefix-caching "align" mode. */
   statePages: number;
+  /**
+   * One cache holds every sequence (Ollama's own engine, kvcache.Causal): its cells are padded once, and a windowed
+   * layer adds `windowExtra` (the batch) once for all sequences instead of once per sequence.
+   */
+  sharedCache?: boolean;
+  /**
+   * Tokens a windowed layer keeps per sequence at least: Ollama's engine keeps max(window, its memory size) for prefix
+   * reuse (4096 for gpt-oss and Gemma 4) and the whole context once that reaches it. Absent = the window.
+   */
+  windowMemory?: number;
+  /** With several sequences a windowed layer keeps one more token each, for the stop token (Ollama's engine from v0.12.4). */
+  stopToken?: boolean;
+  /** Chunked-attention layers keep the whole context (Ollama's engine limits the mask, not the cache). */
+  chunkedFull?: boolean;
 }
 
 /** The kinds of layer that cache tokens; windowed kinds carry their window (sliding window or attention chunk). */
@@ -75,10 +89,27 @@ const padTokens = (x: number, m: number) => Math.ceil(x / m) * m;
 
 /** Tokens one request of `ctx` tokens holds in a layer of this kind under an engine's rule. */
 export function tokensHeld(kind: KvKind, window: number | null, ctx: number, rule: CacheRule): number {
+  if (rule.sharedCache) return cellsHeld(kind, window, ctx, 1, rule);
   const full = padTokens(ctx, rule.pad);
   if (kind === "full" || kind === "mla" || window === null) return full;
   const windowed = padTokens(Math.min(window + rule.windowExtra, ctx), rule.pad) + rule.windowExtraBlocks * rule.pad;
   return Math.min(full, windowed);
+}
+
+/**
+ * Cells `n` sequences of `ctx` tokens hold together in one layer of this kind: n × tokensHeld for per-sequence
+ * caches; for a shared cache (Ollama's engine, kvcache/causal.go Init) PAD(n × ctx) for full layers and
+ * PAD(n × memory + windowExtra) for windowed ones, where memory = max(window, windowMemory) (+1 with several
+ * sequences when `stopToken`), and the whole context once memory reaches ctx.
+ */
+export function cellsHeld(kind: KvKind, window: number | null, ctx: number, n: number, rule: CacheRule): number {
+  if (!rule.sharedCache) return n * tokensHeld(kind, window, ctx, rule);
+  const full = padTokens(n * ctx, rule.pad);
+  if (kind === "full" || kind === "mla" || window === null || (kind === "chunked" && rule.chunkedFull)) return full;
+  let memory = Math.max(window, rule.windowMemory ?? 0);
+  if (n > 1 && rule.stopToken) memory = Math.max(memory, window + 1);
+  if (memory >= ctx) return full;
+  return padTokens(n * memory + rule.windowExtra, rule.pad);
 }
 
 /** A parameter tensor of a mixer: the role decides how quant formats treat it. */

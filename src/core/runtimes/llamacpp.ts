@@ -10,7 +10,7 @@ import { f, noTerms, part, sized, type Breakdown, type DeviceUse, type Part } fr
 import { fail } from "../errors";
 import { b } from "../explainFormat";
 import { findKvDtype } from "../catalog";
-import { kvBytesPerToken, stateElements, hasState, tokensHeld, type CacheRule, type KvKind } from "../layerKinds";
+import { cellsHeld, kvBytesPerToken, stateElements, hasState, type CacheRule, type KvKind } from "../layerKinds";
 import { defaultsOf } from "../runtimeDefaults";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { cpuExpertShares } from "../tensorOverride";
@@ -37,6 +37,12 @@ export interface LlamaCppHost {
   extraNotes: string[];
   /** n_ubatch the engine picks from the context of all slots (Ollama's automatic num_batch); absent = -ub or 512. */
   ubatch?: (ctxAllSlots: number) => number;
+  /** How the engine's cache holds tokens at n_ubatch `ub` (Ollama's own engine: one cache for all slots, its own window memory); absent = llama.cpp's per-slot cells. */
+  cacheRule?: (ub: number) => CacheRule;
+  /** The settings note's description of the cells a slot holds; absent = llama.cpp's "each slot holds PAD(ctx, 256) cells". */
+  cacheNote?: string;
+  /** The compute graph is reserved with one output row per slot whatever the build (Ollama's engine: reserveWorstCaseGraph's batch.Outputs). */
+  outputsPerSlot?: boolean;
   /** -ngl N puts the last N blocks on the GPUs and the output layer only once every block is there (Ollama's own runners before v0.30, and llama.cpp before December 2025). */
   outputLast?: boolean;
 }
@@ -108,7 +114,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   const fa = st.flashAttention ?? (vType.blockQuantized ? true : d.flashAttention);
   // Since llama.cpp PR #23861 (about build b9400, June 2026) llama-server reserves logits for
   // n_parallel rows only; older builds and llama-cli reserve a whole ubatch of them.
-  const serverOutputs = s.engineVersion === undefined || compareBuild(s.engineVersion, 9400) >= 0;
+  const serverOutputs = host.outputsPerSlot === true || s.engineVersion === undefined || compareBuild(s.engineVersion, 9400) >= 0;
 
   // Per-block caches at the K/V types.
   const kB = kType.bytes(2);
@@ -133,8 +139,9 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
     }
     return { kind, window, kvPerToken, state };
   });
-  const ruleOf = (ub: number): CacheRule => ({ pad: d.ctxPad, windowExtra: ub, windowExtraBlocks: 0, statePages: 1 });
-  const cells = (c: BlockCache, ctx: number, ub: number) => (c.kind === null ? 0 : tokensHeld(c.kind, c.window, ctx, ruleOf(ub)));
+  const ruleOf = host.cacheRule ?? ((ub: number): CacheRule => ({ pad: d.ctxPad, windowExtra: ub, windowExtraBlocks: 0, statePages: 1 }));
+  /** Cells `n` slots of `ctx` hold in this block's cache (per slot in llama.cpp; one shared cache in Ollama's engine). */
+  const cells = (c: BlockCache, ctx: number, n: number, ub: number) => (c.kind === null ? 0 : cellsHeld(c.kind, c.window, ctx, n, ruleOf(ub)));
 
   // Weights and where they go.
   const wb = weightBytes(s.model, s.quant);
@@ -175,17 +182,22 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
 
   const kvOf = (idx: number[], ctx: number, n: number): Part[] => {
     const ub = ubOf(ctx, n);
+    const shared = ruleOf(ub).sharedCache === true;
     const groups = new Map<string, { layers: number; tokens: number; perToken: number; label: string }>();
     for (const i of idx) {
       const c = blocks[i];
       if (c.kind === null) continue;
-      const t = cells(c, ctx, ub);
+      const t = shared ? cells(c, ctx, n, ub) : cells(c, ctx, 1, ub);
       const key = `${c.kind}|${c.window}|${c.kvPerToken}`;
       const g = groups.get(key);
       if (g) g.layers++;
       else groups.set(key, { layers: 1, tokens: t, perToken: c.kvPerToken, label: c.window === null ? (c.kind === "mla" ? "MLA latent layers" : "full-attention layers") : `sliding-window layers (window ${c.window.toLocaleString("en-US")})` });
     }
-    return [...groups.values()].map((g) => part(g.label, f(n, "slots"), f(g.layers, "layers"), f(g.tokens, "cells"), f(g.perToken, "B/cell")));
+    return [...groups.values()].map((g) =>
+      shared
+        ? part(g.label, f(g.layers, "layers"), f(g.tokens, n > 1 ? `cells (one cache for ${n} slots)` : "cells"), f(g.perToken, "B/cell"))
+        : part(g.label, f(n, "slots"), f(g.layers, "layers"), f(g.tokens, "cells"), f(g.perToken, "B/cell")),
+    );
   };
   const stateOf = (idx: number[], n: number): Part[] => {
     const st2 = idx.filter((i) => blocks[i].state > 0);
@@ -194,7 +206,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   };
   const kvBytesOf = (idx: number[], ctx: number, n: number) => {
     const ub = ubOf(ctx, n);
-    return idx.reduce((sum, i) => sum + n * cells(blocks[i], ctx, ub) * blocks[i].kvPerToken, 0);
+    return idx.reduce((sum, i) => sum + cells(blocks[i], ctx, n, ub) * blocks[i].kvPerToken, 0);
   };
   const stateBytesOf = (idx: number[], n: number) => idx.reduce((sum, i) => sum + n * blocks[i].state, 0);
 
@@ -268,7 +280,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   };
 
   const notes = [
-    `${engine} settings: n_ubatch ${host.ubatch && st.ubatch === undefined ? "chosen from the context" : ubFixed}, flash attention ${fa ? "on" : "off"}, KV ${kType.id === vType.id ? kType.id : `K ${kType.id} / V ${vType.id}`}; each slot holds PAD(ctx, 256) cells.`,
+    `${engine} settings: n_ubatch ${host.ubatch && st.ubatch === undefined ? "chosen from the context" : ubFixed}, flash attention ${fa ? "on" : "off"}, KV ${kType.id === vType.id ? kType.id : `K ${kType.id} / V ${vType.id}`}; ${host.cacheNote ?? "each slot holds PAD(ctx, 256) cells"}.`,
     ...host.extraNotes,
   ];
   if (gpus > 1) notes.push(`${gpus} GPUs: layers are split across devices (-sm layer${st.tensorSplit ? `, -ts ${st.tensorSplit.join(",")}` : ", equal shares"}); the fullest device is reported.`);
@@ -310,7 +322,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
     layerCosts: (ctx, n) => {
       const ub = ubOf(ctx, n);
       return {
-        blocks: a.layers.map((_, i) => wb.perLayer[i] + n * cells(blocks[i], ctx, ub) * blocks[i].kvPerToken + n * blocks[i].state),
+        blocks: a.layers.map((_, i) => wb.perLayer[i] + cells(blocks[i], ctx, n, ub) * blocks[i].kvPerToken + n * blocks[i].state),
         output: wb.outputLayer + projector,
         compute: computeBytes(ctx, n, true),
       };

@@ -12,6 +12,7 @@ import { compareVersion, type EngineVersion } from "../engineVersion";
 import type { EngineSettings } from "../engineFlags";
 import { b } from "../explainFormat";
 import { defaultsOf } from "../runtimeDefaults";
+import type { CacheRule } from "../layerKinds";
 import type { PreparedRun, RuntimeProfile, Setup } from "../runtimeProfile";
 import { MiB, GiB } from "../units";
 import { weightBytes } from "../weightBytes";
@@ -48,6 +49,39 @@ function legacyFlashAttention(arch: string, v: EngineVersion, ollamaEngine: bool
 }
 
 /**
+ * Tokens a sliding-window layer of Ollama's engine keeps per sequence at least, by GGUF architecture: the memory
+ * size passed to kvcache.NewSWAMemCache (gpt-oss 4096 from its first release, v0.11.0, 4183bb057; gemma4 4096,
+ * model/models/gemma4/model.go @ 8d0dcf4b6daf8d7833c8b55108e5b45063795e57, v0.20.7, unchanged to v0.24). The other
+ * windowed models (gemma2, gemma3, gemma3n, olmo3) use NewSWACache and keep just their window.
+ */
+const SWA_MEMORY: Record<string, number> = { gptoss: 4096, gemma4: 4096 };
+
+/**
+ * How Ollama's own engine (runner/ollamarunner, v0.6.0–v0.29) sizes its KV cache: one kvcache.Causal for all
+ * OLLAMA_NUM_PARALLEL sequences, Init(backend, dtype, maxSequences = parallel, capacity = num_ctx, maxBatch = num_batch)
+ * (runner/ollamarunner/cache.go; kvcache/causal.go @ 8d0dcf4b6daf8d7833c8b55108e5b45063795e57, unchanged to v0.24.0):
+ * - full layers hold roundUp(parallel × num_ctx, CachePadding) cells;
+ * - sliding-window layers roundUp(parallel × swaMemorySize + num_batch, CachePadding), swaMemorySize = max(window,
+ *   the model's memory size), or the full cache once swaMemorySize ≥ num_ctx; with several sequences at least
+ *   window + 1 (1fc35f126, v0.12.4). Before v0.6.3 (1feff6197) every layer held the whole cache; the memory size
+ *   arrived with 4183bb057 (v0.11.0);
+ * - chunked attention (llama4, NewChunkedAttentionCache) keeps the full cache and limits only the mask;
+ * - CachePadding is 256 with flash attention, 32 without until 7837a5bc7 (v0.13.2) made it 256 always (ml/backend/ggml/ggml.go CacheConfig).
+ */
+export function ollamaEngineCacheRule(v: EngineVersion, arch: string, flashAttention: boolean, numBatch: number): CacheRule {
+  return {
+    pad: flashAttention || atLeast(v, 0, 13, 2) ? 256 : 32,
+    windowExtra: numBatch,
+    windowExtraBlocks: 0,
+    statePages: 1,
+    sharedCache: true,
+    windowMemory: !atLeast(v, 0, 6, 3) ? Infinity : atLeast(v, 0, 11, 0) ? (SWA_MEMORY[arch] ?? 0) : 0,
+    stopToken: atLeast(v, 0, 12, 4),
+    chunkedFull: true,
+  };
+}
+
+/**
  * Ollama before v0.30: its own runners with --n-gpu-layers and --tensor-split of its own choosing
  * (ollamaLegacyPlacement.ts), and 457 MiB (Metal: 512 MiB) plus OLLAMA_GPU_OVERHEAD kept free per GPU.
  * Memory terms are llama.cpp's for the layers chosen; the choice itself is Ollama's arithmetic.
@@ -73,7 +107,18 @@ function prepareLegacy(s: Setup): PreparedRun {
   const nLayer = s.model.arch.layers.length;
   const withProjector = s.model.arch.visionParams > 0 && st.gpuLayers !== 0 && (!rules.ollamaEngine || st.gpuLayers === undefined || st.gpuLayers > nLayer);
   const llamaRuntime = { ...s.runtime, id: "llama.cpp" as const, defaults: findRuntime("llama.cpp").defaults };
-  const run = prepareLlamaCpp({ ...s, kv, kvV: undefined, runtime: llamaRuntime, settings: { ...st, flashAttention: fa } }, { engine: "Ollama", withProjector, extraNotes: [], outputLast: true });
+  // Ollama's engine keeps one KV cache for all slots, sized by kvcache.Causal (ollamaEngineCacheRule); the llama.cpp runner, llama.cpp's cells.
+  // Its compute graph is reserved by building the worst case (runner/ollamarunner/runner.go reserveWorstCaseGraph, from
+  // dbb149e6f, v0.6.6; @ 8d0dcf4b6 for v0.20.7): num_batch tokens with batch.Outputs = one row per slot, so the
+  // output layer computes logits for OLLAMA_NUM_PARALLEL rows, not a whole batch.
+  const engineCache = rules.ollamaEngine
+    ? {
+        outputsPerSlot: true,
+        cacheRule: (ub: number) => ollamaEngineCacheRule(v, arch, fa, ub),
+        cacheNote: `Ollama's engine keeps one cache for all slots: PAD(num_ctx × slots, ${ollamaEngineCacheRule(v, arch, fa, 0).pad}) cells in full-attention layers${atLeast(v, 0, 6, 3) ? `, PAD(slots × ${SWA_MEMORY[arch] && atLeast(v, 0, 11, 0) ? `max(window, ${SWA_MEMORY[arch]})` : "window"} + num_batch) in sliding-window layers` : ", sliding-window layers included"}`,
+      }
+    : {};
+  const run = prepareLlamaCpp({ ...s, kv, kvV: undefined, runtime: llamaRuntime, settings: { ...st, flashAttention: fa } }, { engine: "Ollama", withProjector, extraNotes: [], outputLast: true, ...engineCache });
   const margin = minimum + overhead;
   const facts = ggufFacts(s.model, s.quant);
   const kvType = estimateKvType(rules, facts, s.kv.id, fa);
@@ -106,6 +151,9 @@ function prepareLegacy(s: Setup): PreparedRun {
     `Ollama ${v.text} chooses --n-gpu-layers itself: ${rules.label}, ${METHOD_TEXT[rules.method]}. --vram-gib is the memory free on each GPU when the model loads (memory.available in Ollama's log); a catalog GPU's full memory assumes nothing else uses it.`,
     `Ollama ${v.text} keeps ${b(margin)} free per GPU (its minimum${overhead ? " plus OLLAMA_GPU_OVERHEAD" : ""}); the memory terms are llama.cpp's buffers for the layers Ollama chose, so a choice Ollama got wrong shows as not fitting.`,
     ...(rules.method === "layout" && rules.ollamaEngine ? [`Ollama ${v.text} sizes layers for its own engine by allocating them; FitMyGPU uses llama.cpp's buffer sizes for that measurement.`] : []),
+    ...(rules.ollamaEngine
+      ? [`Ollama's engine reserves its compute graph by building the worst case (num_batch tokens, logits for one row per slot${s.model.arch.visionParams > 0 ? ", and the vision encoder on a 2048×2048 image" : ""}) and measuring it; FitMyGPU's compute term is llama.cpp's scratch estimate for that batch, not a model of that graph.`]
+      : []),
     ...(requestedOverhead && !rules.gpuOverhead ? [`OLLAMA_GPU_OVERHEAD did not exist before v0.3.10; it is ignored.`] : []),
     ...(kvKept ? [`Ollama ${v.text} keeps an f16 KV cache: OLLAMA_KV_CACHE_TYPE=${s.kv.id} needs OLLAMA_FLASH_ATTENTION=1${atLeast(v, 0, 5, 0) ? "" : " and v0.5.0"}.`] : []),
     ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
