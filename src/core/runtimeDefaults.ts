@@ -7,7 +7,7 @@ import { fail } from "./errors";
 import { RUNTIME_IDS, type RuntimeId } from "./runtimeIds";
 
 const bytes = z.number().int().nonnegative();
-const speedParams = z.object({ bandwidthEfficiency: z.number().gt(0).lte(1), layerOverheadSeconds: z.number().nonnegative().lt(0.01), computeEfficiency: z.number().gt(0).lte(1), prefillOverheadSeconds: z.number().nonnegative().lt(1) }).strict();
+const speedParams = z.object({ bandwidthEfficiency: z.number().gt(0).lte(1), unitBandwidthGBs: z.number().positive().nullable(), layerOverheadSeconds: z.number().nonnegative().lt(0.01), computeEfficiency: z.number().gt(0).lte(1), prefillOverheadSeconds: z.number().nonnegative().lt(1) }).strict();
 /** Speed parameters per backend (cuda, rocm, metal), fitted to measured speeds. */
 const speed = z.object({ cuda: speedParams, rocm: speedParams.optional(), metal: speedParams.optional() }).strict();
 const count = z.number().int().positive();
