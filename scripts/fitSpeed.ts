@@ -19,7 +19,7 @@ for (const [engine, backends] of Object.entries(fit)) {
     const err = (kind: string) => errorSummary(mine.filter((r) => r.kind === kind && Number.isFinite(predict(r, f.params))).map((r) => Math.abs(predict(r, f.params) / r.measured - 1)));
     const d = err("decode");
     const p = err("prefill");
-    console.log(`${engine} ${backend}: bandwidth ${f.params.bandwidthEfficiency}, overhead ${(f.params.layerOverheadSeconds * 1e6).toFixed(1)} µs/layer, compute ${f.params.computeEfficiency}, first-token overhead ${(f.params.prefillOverheadSeconds * 1e3).toFixed(1)} ms  (decode ${f.decodeFrom}; prefill ${f.prefillFrom})`);
+    console.log(`${engine} ${backend}: bandwidth ${f.params.bandwidthEfficiency}, ${f.params.unitBandwidthGBs ? `at most ${f.params.unitBandwidthGBs} GB/s per SM, ` : ""}overhead ${(f.params.layerOverheadSeconds * 1e6).toFixed(1)} µs/layer, compute ${f.params.computeEfficiency}, first-token overhead ${(f.params.prefillOverheadSeconds * 1e3).toFixed(1)} ms  (decode ${f.decodeFrom}; prefill ${f.prefillFrom})`);
     console.log(`  on its rows: decode n=${d.n} median ${pct(d.median)} p90 ${pct(d.p90)} · prefill n=${p.n} median ${pct(p.median)} p90 ${pct(p.p90)}`);
   }
 }
@@ -34,6 +34,7 @@ if (process.argv.includes("--rows")) {
 for (const kind of ["decode", "prefill"] as const) {
   const held = leaveOneGpuOut(rows, kind);
   const s = errorSummary(held.map((h) => Math.abs(h.error)));
+  if (process.argv.includes("--rows")) for (const h of held) console.log(`held out ${h.row.id.padEnd(70)} ${kind.padEnd(7)} ${h.row.gpu.padEnd(28)} ${pct(h.error).padStart(8)}`);
   console.log(`\n${kind} on GPUs held out of the fit: n=${s.n}, median ${pct(s.median)}, p90 ${pct(s.p90)}`);
   const byEngine = new Map<string, number[]>();
   for (const h of held) byEngine.set(`${h.row.engine} ${h.row.backend}`, [...(byEngine.get(`${h.row.engine} ${h.row.backend}`) ?? []), Math.abs(h.error)]);

@@ -57,36 +57,51 @@ function range(from: number, to: number, step: number): number[] {
   return Array.from({ length: n + 1 }, (_, i) => Number((from + i * step).toFixed(9)));
 }
 
-/** The best point of a grid over bandwidth share and per-layer overhead. */
-function searchDecode(rows: SpeedRow[], bandwidth: number[], overhead: number[]): Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds"> {
-  let best = { bandwidthEfficiency: bandwidth[0], layerOverheadSeconds: overhead[0] };
+/** What a decode fit finds: bandwidth share, per-unit rate (null: no unit limit) and per-layer overhead. */
+export type DecodeFit = Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds"> & { unitBandwidthGBs: number | null };
+
+/** The best point of a grid over bandwidth share, per-unit rate and per-layer overhead; earlier points win ties, so no unit limit unless one fits better. */
+function searchDecode(rows: SpeedRow[], bandwidth: number[], overhead: number[], unitRates: Array<number | null>): DecodeFit {
+  let best: DecodeFit = { bandwidthEfficiency: bandwidth[0], unitBandwidthGBs: unitRates[0], layerOverheadSeconds: overhead[0] };
   let bestLoss = Infinity;
-  for (const bandwidthEfficiency of bandwidth)
-    for (const layerOverheadSeconds of overhead) {
-      const loss = meanLoss(rows, { bandwidthEfficiency, layerOverheadSeconds, computeEfficiency: 1, prefillOverheadSeconds: 0 });
-      if (loss < bestLoss - 1e-12) {
-        bestLoss = loss;
-        best = { bandwidthEfficiency, layerOverheadSeconds };
+  for (const unitBandwidthGBs of unitRates)
+    for (const bandwidthEfficiency of bandwidth)
+      for (const layerOverheadSeconds of overhead) {
+        const loss = meanLoss(rows, { bandwidthEfficiency, unitBandwidthGBs, layerOverheadSeconds, computeEfficiency: 1, prefillOverheadSeconds: 0 });
+        if (loss < bestLoss - 1e-12) {
+          bestLoss = loss;
+          best = { bandwidthEfficiency, unitBandwidthGBs, layerOverheadSeconds };
+        }
       }
-    }
   return best;
 }
 
-/** The decode efficiencies (bandwidth share, per-layer overhead) that fit `rows` best: a coarse grid, then a fine one around its best point. */
-export function fitDecode(rows: SpeedRow[]): Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds"> {
-  const coarse = searchDecode(rows, range(0.2, 1, 0.02), range(0, 2e-3, 10e-6));
+/**
+ * Fewest GPUs (with a known unit count) a per-unit rate is fitted on: on one GPU it cannot be told apart
+ * from the bandwidth share, and two leave the share and the rate one GPU each.
+ */
+export const MIN_UNIT_GPUS = 3;
+
+/** The decode efficiencies that fit `rows` best: a coarse grid, then a fine one around its best point. */
+export function fitDecode(rows: SpeedRow[]): DecodeFit {
+  const unitGpus = new Set(rows.filter((r) => Number.isFinite(r.terms.bandwidthPerUnitGBs)).map((r) => r.gpu)).size;
+  // Per-unit rates from 2 to 40 GB/s per SM: from far below to far above any GPU's peak bandwidth per unit.
+  const rates = unitGpus >= MIN_UNIT_GPUS ? [null, ...range(2, 40, 2)] : [null];
+  const coarse = searchDecode(rows, range(0.2, 1, 0.02), range(0, 2e-3, 10e-6), rates);
   const near = (x: number, half: number, step: number, lo: number, hi: number) => range(Math.max(lo, x - half), Math.min(hi, x + half), step);
-  return searchDecode(rows, near(coarse.bandwidthEfficiency, 0.02, 0.005, 0.2, 1), near(coarse.layerOverheadSeconds, 10e-6, 0.5e-6, 0, 2e-3));
+  const u = coarse.unitBandwidthGBs;
+  return searchDecode(rows, near(coarse.bandwidthEfficiency, 0.02, 0.005, 0.2, 1), near(coarse.layerOverheadSeconds, 10e-6, 0.5e-6, 0, 2e-3), u === null ? [null] : near(u, 1.5, 0.5, 1, 40));
 }
 
-/** The prefill efficiencies (compute share, fixed time to first token) that fit `rows` best, given the decode fit's bandwidth share. */
-export function fitPrefill(rows: SpeedRow[], bandwidthEfficiency: number): Pick<SpeedParams, "computeEfficiency" | "prefillOverheadSeconds"> {
+/** The prefill efficiencies (compute share, fixed time to first token) that fit `rows` best, given the decode fit's bandwidth share and per-unit rate. */
+export function fitPrefill(rows: SpeedRow[], decode: Pick<SpeedParams, "bandwidthEfficiency" | "unitBandwidthGBs">): Pick<SpeedParams, "computeEfficiency" | "prefillOverheadSeconds"> {
+  const { bandwidthEfficiency, unitBandwidthGBs } = decode;
   const search = (compute: number[], overhead: number[]) => {
     let best = { computeEfficiency: compute[0], prefillOverheadSeconds: overhead[0] };
     let bestLoss = Infinity;
     for (const computeEfficiency of compute)
       for (const prefillOverheadSeconds of overhead) {
-        const loss = meanLoss(rows, { bandwidthEfficiency, layerOverheadSeconds: 0, computeEfficiency, prefillOverheadSeconds });
+        const loss = meanLoss(rows, { bandwidthEfficiency, unitBandwidthGBs, layerOverheadSeconds: 0, computeEfficiency, prefillOverheadSeconds });
         if (loss < bestLoss - 1e-12) {
           bestLoss = loss;
           best = { computeEfficiency, prefillOverheadSeconds };
@@ -135,14 +150,14 @@ const usable = (r: SpeedRow) => r.kind === "decode" || Number.isFinite(r.terms.c
 export function fitAll(rows: SpeedRow[], engines: string[]): SpeedFit {
   const out: SpeedFit = {};
   const of = (engine: string, backend: Backend, kind: SpeedRow["kind"]) => rows.filter((r) => r.engine === engine && r.backend === backend && r.kind === kind && usable(r));
-  const decodeFit = new Map<string, { fit: Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds">; from: string }>();
+  const decodeFit = new Map<string, { fit: DecodeFit; from: string }>();
   const backends: Backend[] = ["cuda", "rocm", "metal", "other"];
-  const decodeOf = (engine: string, backend: Backend): { fit: Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds">; from: string } | undefined => {
+  const decodeOf = (engine: string, backend: Backend): { fit: DecodeFit; from: string } | undefined => {
     const key = `${engine}/${backend}`;
     if (decodeFit.has(key)) return decodeFit.get(key);
     const borrow = BORROW[engine]?.decode;
     const own = of(engine, backend, "decode");
-    let v: { fit: Pick<SpeedParams, "bandwidthEfficiency" | "layerOverheadSeconds">; from: string } | undefined;
+    let v: { fit: DecodeFit; from: string } | undefined;
     if (borrow) {
       const b = decodeOf(borrow, backend);
       v = b && { fit: b.fit, from: `from ${borrow} ${backend}` };
@@ -159,7 +174,7 @@ export function fitAll(rows: SpeedRow[], engines: string[]): SpeedFit {
       let prefillFrom = "";
       const borrow = BORROW[engine]?.prefill;
       if (!(borrow && engine === "ollama") && ownPrefill.length >= MIN_ROWS.prefill) {
-        prefill = fitPrefill(ownPrefill, d.fit.bandwidthEfficiency);
+        prefill = fitPrefill(ownPrefill, d.fit);
         prefillFrom = `fitted to ${ownPrefill.length} rows on ${gpuCount(ownPrefill)}`;
       } else {
         const lender = borrow ? out[borrow]?.[backend] ?? out[borrow]?.cuda : undefined;
@@ -205,7 +220,7 @@ export function leaveOneGpuOut(rows: SpeedRow[], kind: SpeedRow["kind"]): Array<
       if (!test.length || trainDecode.length < MIN_ROWS.decode || new Set(trainDecode.map((r) => r.gpu)).size < 2) continue;
       if (kind === "prefill" && trainPrefill.length < MIN_ROWS.prefill) continue;
       const d = fitDecode(trainDecode);
-      const params: SpeedParams = { ...d, ...(kind === "prefill" ? fitPrefill(trainPrefill, d.bandwidthEfficiency) : { computeEfficiency: 1, prefillOverheadSeconds: 0 }) };
+      const params: SpeedParams = { ...d, ...(kind === "prefill" ? fitPrefill(trainPrefill, d) : { computeEfficiency: 1, prefillOverheadSeconds: 0 }) };
       for (const row of test) out.push({ row, error: predict(row, params) / row.measured - 1 });
     }
   }

@@ -30,7 +30,7 @@ describe("the fit recovers efficiencies it generated", () => {
     expect(d.layerOverheadSeconds).toBeCloseTo(truth.layerOverheadSeconds, 5);
   });
   test("prefill: compute share and first-token time", () => {
-    const p = fitPrefill(synthetic.filter((r) => r.kind === "prefill" && Number.isFinite(r.terms.computeSeconds)), truth.bandwidthEfficiency);
+    const p = fitPrefill(synthetic.filter((r) => r.kind === "prefill" && Number.isFinite(r.terms.computeSeconds)), truth);
     expect(p.computeEfficiency).toBeCloseTo(truth.computeEfficiency, 2);
     expect(p.prefillOverheadSeconds).toBeCloseTo(truth.prefillOverheadSeconds, 3);
   });

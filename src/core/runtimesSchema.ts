@@ -12,7 +12,9 @@ const bytes = z.number().check(z.int(), z.nonnegative());
 const share = () => z.number().check(z.gt(0), z.lte(1));
 /** Seconds, from 0 up to (not including) a bound. */
 const seconds = (below: number) => z.number().check(z.nonnegative(), z.lt(below));
-const speedParams = z.strictObject({ bandwidthEfficiency: share(), layerOverheadSeconds: seconds(0.01), computeEfficiency: share(), prefillOverheadSeconds: seconds(1) });
+/** Peak bandwidth per parallel unit (SM, CU, GPU core) in GB/s; null where the fit found no unit limit. */
+const unitRate = () => z.nullable(z.number().check(z.positive()));
+const speedParams = z.strictObject({ bandwidthEfficiency: share(), unitBandwidthGBs: unitRate(), layerOverheadSeconds: seconds(0.01), computeEfficiency: share(), prefillOverheadSeconds: seconds(1) });
 /** Speed parameters per backend (cuda, rocm, metal), fitted to measured speeds. */
 const speed = z.strictObject({ cuda: speedParams, rocm: z.optional(speedParams), metal: z.optional(speedParams) });
 const count = z.number().check(z.int(), z.positive());

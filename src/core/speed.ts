@@ -3,6 +3,10 @@
 // KV and state of every sequence, at that device's bandwidth; a layer split runs
 // its devices one after another, tensor parallelism runs the ranks side by side
 // and pays two all-reduces per layer; each layer also costs a fixed launch time.
+// An engine's kernels stream at a share of the memory's peak, and at most at a
+// per-unit rate times the GPU's SMs (CUs, GPU cores): a kernel keeps a bounded
+// number of bytes in flight per unit (Little's law), which caps it on GPUs with
+// much bandwidth per SM (A100, H100 PCIe, MI300X) and not on GDDR cards.
 // A large batch makes a step compute-bound (its FLOPs over peak compute). Prefill: dense FLOPs (2 × active parameters per token, plus attention growing
 // with the context) over peak compute, or streaming the weights once, whichever
 // is longer, plus a fixed first-token overhead; layers left in host memory are
@@ -14,6 +18,7 @@ import { termBytes } from "./breakdown";
 import type { GpuRecord } from "./catalogSchema";
 import type { ModelEntry } from "./catalog";
 import { fail } from "./errors";
+import { computeUnitsOf } from "./gpuUnits";
 import type { PreparedRun, Setup } from "./runtimeProfile";
 import { weightBytes } from "./weightBytes";
 
@@ -24,6 +29,12 @@ export type Backend = "cuda" | "rocm" | "metal" | "other";
 export interface SpeedParams {
   /** Share of peak memory bandwidth decode achieves on streamed bytes. */
   bandwidthEfficiency: number;
+  /**
+   * GB/s one SM (CU, Apple GPU core) sustains in the engine's decode kernels: their bytes in flight per
+   * unit over the memory's latency. GPU reads run at no more than units × this; null (or absent) when the
+   * engine's measurements show no such limit.
+   */
+  unitBandwidthGBs?: number | null;
   /** Fixed time per layer and decode step (kernel launches, synchronisation), seconds. */
   layerOverheadSeconds: number;
   /** Share of peak dense 16-bit compute prefill achieves. */
@@ -65,6 +76,10 @@ export interface Speed {
 export interface SpeedTerms {
   /** Bytes each step reads over peak memory bandwidth, summed over the devices a step passes through in turn. */
   memorySeconds: number;
+  /** The part of memorySeconds read from GPU memory (the rest is host memory). */
+  gpuMemorySeconds: number;
+  /** Peak bandwidth of one GPU over its parallel units (SMs, CUs, GPU cores), GB/s; NaN when the unit count is unknown. */
+  bandwidthPerUnitGBs: number;
   /** Host memory the GPU reads over the PCIe link each step (vLLM --cpu-offload-gb): link-bound, not scaled. */
   linkSeconds: number;
   layers: number;
@@ -135,6 +150,7 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
   const hostBw = (env.gpu.unifiedMemory ? env.gpu.bandwidthGBs : env.hostBandwidthGBs) * 1e9;
   const linkBw = env.linkBandwidthGBs * 1e9;
   let memorySeconds = 0;
+  let gpuMemorySeconds = 0;
   let linkSeconds = 0;
   let bytesPerStep = 0;
   let hostWeights = 0;
@@ -151,6 +167,7 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
     else {
       if (isHost) hostWeights += termBytes(d.terms.weights) - embed;
       memorySeconds += read / (isHost ? hostBw : gpuBw);
+      if (!isHost) gpuMemorySeconds += read / gpuBw;
     }
   }
   // Prefill of one prompt of ctx tokens: dense FLOPs over all GPUs, or one pass over the weights.
@@ -160,8 +177,11 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
   const tflops = (env.gpu.bf16Tflops ?? 0) * (fp16Accumulate(s.runtime.id, env.gpu) ? 2 : 1);
   const gpuCount = gpus.reduce((a, d) => a + d.count, 0) || 1;
   const peak = tflops * 1e12 * (tensorParallel ? gpuCount : 1);
+  const units = env.gpu.custom ? null : computeUnitsOf(env.gpu.id);
   return {
     memorySeconds,
+    gpuMemorySeconds,
+    bandwidthPerUnitGBs: units ? env.gpu.bandwidthGBs / units : NaN,
     linkSeconds,
     layers: shape.layers,
     allReduces: tensorParallel ? 2 * shape.layers : 0,
@@ -186,15 +206,25 @@ function fp16Accumulate(runtime: string, gpu: GpuRecord): boolean {
   return (runtime === "llama.cpp" || runtime === "ollama") && gpu.vendor === "NVIDIA" && gpu.class === "consumer";
 }
 
+/** Share of a GPU's peak bandwidth an engine's kernels reach: its fitted share, or units × its per-unit rate if lower. */
+export function gpuBandwidthShare(t: Pick<SpeedTerms, "bandwidthPerUnitGBs">, p: Pick<SpeedParams, "bandwidthEfficiency" | "unitBandwidthGBs">): number {
+  return p.unitBandwidthGBs && Number.isFinite(t.bandwidthPerUnitGBs) ? Math.min(p.bandwidthEfficiency, p.unitBandwidthGBs / t.bandwidthPerUnitGBs) : p.bandwidthEfficiency;
+}
+
+/** Seconds of one decode step's memory reads: GPU memory at the GPU's share, host memory at the plain share. */
+function readSeconds(t: SpeedTerms, p: SpeedParams): number {
+  return t.gpuMemorySeconds / gpuBandwidthShare(t, p) + (t.memorySeconds - t.gpuMemorySeconds) / p.bandwidthEfficiency;
+}
+
 /** Seconds of one decode step under an engine's efficiencies. */
 export function stepSeconds(t: SpeedTerms, p: SpeedParams): number {
   // Large batches turn decode compute-bound: a step takes the longer of reading its bytes and doing its FLOPs.
-  return Math.max(t.memorySeconds / p.bandwidthEfficiency + t.linkSeconds, t.decodeComputeSeconds / p.computeEfficiency) + t.layers * p.layerOverheadSeconds + t.allReduces * t.allReduceSeconds;
+  return Math.max(readSeconds(t, p) + t.linkSeconds, t.decodeComputeSeconds / p.computeEfficiency) + t.layers * p.layerOverheadSeconds + t.allReduces * t.allReduceSeconds;
 }
 
 /** Time to first token for one prompt under an engine's efficiencies (NaN without a compute figure). */
 export function prefillSeconds(t: SpeedTerms, p: SpeedParams): number {
-  return Math.max(t.computeSeconds / p.computeEfficiency, t.weightSeconds / p.bandwidthEfficiency + t.prefillLinkSeconds) + p.prefillOverheadSeconds;
+  return Math.max(t.computeSeconds / p.computeEfficiency, t.weightSeconds / gpuBandwidthShare(t, p) + t.prefillLinkSeconds) + p.prefillOverheadSeconds;
 }
 
 /** Decode and prefill speed from the terms and an engine's efficiencies. */
