@@ -159,6 +159,12 @@ export const gpuRecordSchema = z
     marketedMemoryGB: positive(),
     bandwidthGBs: positive(),
     /**
+     * Parallel units as the vendor configures this product: NVIDIA streaming multiprocessors, AMD compute
+     * units, Apple GPU cores, Intel Xe cores. The speed model caps decode bandwidth at units × a fitted
+     * per-unit rate (speed.ts). null when no source gives the count; absent on user-defined GPUs.
+     */
+    computeUnits: z.optional(z.nullable(positiveWhole())),
+    /**
      * Peak dense FP16/BF16 matrix throughput with FP32 accumulate, in TFLOPS, as the vendor's
      * datasheet or whitepaper states it; the speed model uses it for prefill (time to first token).
      * Never the 2:4-sparse figure. GeForce cards: the whitepaper's "FP16 Tensor TFLOPS with FP32
@@ -185,6 +191,7 @@ export const gpuRecordSchema = z
       if (g.custom) return;
       if (g.sources.length === 0) ctx.addIssue({ code: "custom", path: ["sources"], message: "catalog records cite at least one source" });
       if (g.releaseYear === null) ctx.addIssue({ code: "custom", path: ["releaseYear"], message: "catalog GPUs state their release year" });
+      if (g.computeUnits === undefined) ctx.addIssue({ code: "custom", path: ["computeUnits"], message: "catalog GPUs state their compute units (null when no source gives them)" });
       if (g.vendor === "Custom" || g.class === "custom") ctx.addIssue({ code: "custom", path: ["vendor"], message: "only custom GPUs use the Custom vendor/class" });
     }),
   );

@@ -18,7 +18,6 @@ import { termBytes } from "./breakdown";
 import type { GpuRecord } from "./catalogSchema";
 import type { ModelEntry } from "./catalog";
 import { fail } from "./errors";
-import { computeUnitsOf } from "./gpuUnits";
 import type { PreparedRun, Setup } from "./runtimeProfile";
 import { weightBytes } from "./weightBytes";
 
@@ -177,7 +176,7 @@ export function speedTerms(s: Setup, run: PreparedRun, env: SpeedEnv, ctx: numbe
   const tflops = (env.gpu.bf16Tflops ?? 0) * (fp16Accumulate(s.runtime.id, env.gpu) ? 2 : 1);
   const gpuCount = gpus.reduce((a, d) => a + d.count, 0) || 1;
   const peak = tflops * 1e12 * (tensorParallel ? gpuCount : 1);
-  const units = env.gpu.custom ? null : computeUnitsOf(env.gpu.id);
+  const units = env.gpu.computeUnits ?? null;
   return {
     memorySeconds,
     gpuMemorySeconds,
