@@ -6,6 +6,7 @@ import { clearCustomEntries, customEntries, findModel } from "../src/core/catalo
 import { customModelInput, serializeCustom } from "../src/core/customStore";
 import { estimate } from "../src/core/estimate";
 import { CUSTOM_SETTING, loadCustom, saveCustom, type SettingsLike } from "../src/taskpane/customSettings";
+import { holdsCustom } from "../src/taskpane/workbookSettings";
 
 type Json = Record<string, any>;
 const config = (id: string): Json => JSON.parse(JSON.stringify(findModel(id).record.config));
@@ -80,4 +81,28 @@ test("all of them together: the workbook still opens with its good entries", () 
   expect(r.entries.models.map((m) => m.record.id)).toEqual(["good-qwen"]);
   expect(r.inputs.unloaded).toHaveLength(HOSTILE.length);
   expect(r.error).toMatch(new RegExp(`${HOSTILE.length} custom entries in this workbook did not load`));
+});
+
+describe("holdsCustom: whether the pane loads the code that reads stored entries at start", () => {
+  const settingsHolding = (stored: unknown, throws = false): SettingsLike => ({
+    get: () => {
+      if (throws) throw new Error("settings unavailable");
+      return stored;
+    },
+    set: () => undefined,
+    saveAsync: () => undefined,
+  });
+  test.each([
+    ["nothing stored (Office gives null)", null, false],
+    ["nothing stored (undefined)", undefined, false],
+    ["a stored store", goodStore(), true],
+    ["an empty string", "", true],
+    ["garbage", "{not json", true],
+  ])("%s", (_what, stored, expected) => {
+    expect(holdsCustom(settingsHolding(stored))).toBe(expected);
+  });
+  test("settings that throw: the loader runs and reports them (never skipped silently)", () => {
+    expect(holdsCustom(settingsHolding(undefined, true))).toBe(true);
+    expect(loadCustom(settingsHolding(undefined, true)).error).toMatch(/settings could not be read: settings unavailable/);
+  });
 });
