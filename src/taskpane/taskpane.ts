@@ -23,7 +23,7 @@ import { whenCatalogLoaded } from "../core/catalogData";
 // the workbook writers (on the first insert), the Add tab with its importers and the
 // validation of stored custom entries (when the tab opens, or the workbook holds entries).
 const workbookActions = () => import(/* webpackChunkName: "inserts" */ "./workbookActions");
-const customModules = () => Promise.all([import(/* webpackChunkName: "custom" */ "./customView"), import(/* webpackChunkName: "custom" */ "./customSettings")]);
+const addTab = () => import(/* webpackChunkName: "custom" */ "./customView");
 
 interface Host {
   excel: ExcelLike | null;
@@ -182,8 +182,8 @@ function boot(): (host: Host) => void {
     if (custom || !host) return custom ?? Promise.resolve(undefined);
     const h0 = host;
     replace(customPanel, h("p", { role: "status" }, "Loading…"));
-    custom = customModules().then(
-      ([{ customView }]) => {
+    custom = addTab().then(
+      ({ customView }) => {
         const view = customView(h0.settings, h0.custom, () => {
           calc.refresh();
           refreshVisible();
