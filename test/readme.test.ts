@@ -61,3 +61,10 @@ test("the README's accuracy table is what npm run accuracy prints today", () => 
   const { accuracyMarkdown, readmeAccuracyBlock } = require("../scripts/accuracySet") as typeof import("../scripts/accuracySet");
   expect(readmeAccuracyBlock(README)).toBe(accuracyMarkdown());
 });
+
+test("the README's count of measured speeds and their GPUs is the speed set's", () => {
+  const rows = JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "calibration", "speed.json"), "utf8")) as Array<{ cli: string }>;
+  const gpus = new Set(rows.map((r) => /--gpu ('[^']+'|"[^"]+"|\S+)/.exec(r.cli)?.[1].replace(/^['"]|['"]$/g, "")));
+  expect(README).toContain(`${rows.length} measured decode and prefill speeds`);
+  expect(README).toContain(`${rows.length} public measurements on ${gpus.size} GPUs`);
+});
