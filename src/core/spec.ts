@@ -89,6 +89,7 @@ export const GPU_FIELDS: readonly SpecField<GpuRecord>[] = [
   { key: "vram_gib", jsonKey: "vramGiB", label: "Memory (GiB, as the driver reports it)", format: "gib", value: (g) => toGiB(g.memoryBytes) },
   { key: "marketed_gb", jsonKey: "marketedMemoryGB", label: "Marketed memory (GB)", format: "number", value: (g) => g.marketedMemoryGB },
   { key: "bandwidth_gbs", jsonKey: "bandwidthGBs", label: "Memory bandwidth (GB/s)", format: "number", value: (g) => g.bandwidthGBs },
+  { key: "compute_units", jsonKey: "computeUnits", label: "Parallel units (SMs, CUs or GPU cores)", format: "count", value: (g) => g.computeUnits ?? null },
   { key: "bf16_tflops", jsonKey: "bf16Tflops", label: "BF16 dense TFLOPS", format: "number", value: (g) => g.bf16Tflops },
   { key: "fp8_tflops", jsonKey: "fp8Tflops", label: "FP8 dense TFLOPS", format: "number", value: (g) => g.fp8Tflops },
   { key: "unified_memory", jsonKey: "unifiedMemory", label: "Unified memory", format: "bool", value: (g) => g.unifiedMemory },
