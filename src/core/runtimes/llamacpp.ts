@@ -180,24 +180,42 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   if (place.outputDevice < 0) hostWeights.push(sized("output layer kept on the CPU", wb.outputLayer));
   if (projector > 0 && gpus === 0) hostWeights.push(sized("vision projector", projector));
 
+  // Blocks of one cache shape (kind, window, bytes per cell) hold the same cells, so sums over a device's
+  // layers become sums over a few shapes: the searches for max context and concurrency call them often.
+  interface CacheGroup {
+    cache: BlockCache;
+    layers: number;
+  }
+  const groupMemo = new WeakMap<number[], { groups: CacheGroup[]; state: number }>();
+  const cacheGroups = (idx: number[]) => {
+    let hit = groupMemo.get(idx);
+    if (!hit) {
+      const byShape = new Map<string, CacheGroup>();
+      let state = 0;
+      for (const i of idx) {
+        const c = blocks[i];
+        state += c.state;
+        if (c.kind === null) continue;
+        const key = `${c.kind}|${c.window}|${c.kvPerToken}`;
+        const g = byShape.get(key);
+        if (g) g.layers++;
+        else byShape.set(key, { cache: c, layers: 1 });
+      }
+      hit = { groups: [...byShape.values()], state };
+      groupMemo.set(idx, hit);
+    }
+    return hit;
+  };
+
   const kvOf = (idx: number[], ctx: number, n: number): Part[] => {
     const ub = ubOf(ctx, n);
     const shared = ruleOf(ub).sharedCache === true;
-    const groups = new Map<string, { layers: number; tokens: number; perToken: number; label: string }>();
-    for (const i of idx) {
-      const c = blocks[i];
-      if (c.kind === null) continue;
-      const t = shared ? cells(c, ctx, n, ub) : cells(c, ctx, 1, ub);
-      const key = `${c.kind}|${c.window}|${c.kvPerToken}`;
-      const g = groups.get(key);
-      if (g) g.layers++;
-      else groups.set(key, { layers: 1, tokens: t, perToken: c.kvPerToken, label: c.window === null ? (c.kind === "mla" ? "MLA latent layers" : "full-attention layers") : `sliding-window layers (window ${c.window.toLocaleString("en-US")})` });
-    }
-    return [...groups.values()].map((g) =>
-      shared
-        ? part(g.label, f(g.layers, "layers"), f(g.tokens, n > 1 ? `cells (one cache for ${n} slots)` : "cells"), f(g.perToken, "B/cell"))
-        : part(g.label, f(n, "slots"), f(g.layers, "layers"), f(g.tokens, "cells"), f(g.perToken, "B/cell")),
-    );
+    return cacheGroups(idx).groups.map(({ cache: c, layers }) => {
+      const label = c.window === null ? (c.kind === "mla" ? "MLA latent layers" : "full-attention layers") : `sliding-window layers (window ${c.window.toLocaleString("en-US")})`;
+      return shared
+        ? part(label, f(layers, "layers"), f(cells(c, ctx, n, ub), n > 1 ? `cells (one cache for ${n} slots)` : "cells"), f(c.kvPerToken, "B/cell"))
+        : part(label, f(n, "slots"), f(layers, "layers"), f(cells(c, ctx, 1, ub), "cells"), f(c.kvPerToken, "B/cell"));
+    });
   };
   const stateOf = (idx: number[], n: number): Part[] => {
     const st2 = idx.filter((i) => blocks[i].state > 0);
@@ -206,12 +224,12 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
   };
   const kvBytesOf = (idx: number[], ctx: number, n: number) => {
     const ub = ubOf(ctx, n);
-    return idx.reduce((sum, i) => sum + cells(blocks[i], ctx, n, ub) * blocks[i].kvPerToken, 0);
+    return cacheGroups(idx).groups.reduce((sum, g) => sum + g.layers * cells(g.cache, ctx, n, ub) * g.cache.kvPerToken, 0);
   };
-  const stateBytesOf = (idx: number[], n: number) => idx.reduce((sum, i) => sum + n * blocks[i].state, 0);
+  const stateBytesOf = (idx: number[], n: number) => n * cacheGroups(idx).state;
 
   /** The compute buffer of one GPU: the largest of logits (on the output device), attention and FFN scratch. */
-  const compute = (ctx: number, n: number, output: boolean): Part[] => {
+  const compute = (ctx: number, n: number, output: boolean, labelled = true): Part[] => {
     const nkv = pad(ctx, d.ctxPad);
     const tokens = Math.min(ubOf(ctx, n), nkv * n);
     const logitRows = serverOutputs ? Math.min(tokens, n) : tokens;
@@ -235,10 +253,12 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
     candidates.push({ name: "FFN", parts: [part("FFN scratch", f(tokens, "tokens"), f(ffnWidth + 2 * a.hidden, "values"), f(4, "B"))] });
     const total = (c: { parts: Part[] }) => c.parts.reduce((sum, p) => sum + p.bytes, 0);
     const largest = candidates.reduce((x, y) => (total(y) > total(x) ? y : x));
+    // Sums (the searches for max context and concurrency) skip the wording: it formats every candidate.
+    if (!labelled) return [...largest.parts, sized("graph and scheduler overhead", d.graphOverheadBytes)];
     const others = candidates.filter((c) => c !== largest).map((c) => `${c.name} ${b(total(c))}`);
     return [...largest.parts.map((p) => ({ ...p, label: `compute buffer, ${p.label}${others.length ? ` (larger than ${others.join(", ")})` : ""}` })), sized("graph and scheduler overhead", d.graphOverheadBytes)];
   };
-  const computeBytes = (ctx: number, n: number, output: boolean) => compute(ctx, n, output).reduce((sum, p) => sum + p.bytes, 0);
+  const computeBytes = (ctx: number, n: number, output: boolean) => compute(ctx, n, output, false).reduce((sum, p) => sum + p.bytes, 0);
   const hostCompute = (ctx: number, n: number): Part[] => (anyHostTensor ? [part("pinned host compute buffer (F32 mask for the CPU side)", f(pad(ctx, d.ctxPad) * n, "cells"), f(Math.min(ubOf(ctx, n), pad(ctx, d.ctxPad) * n), "tokens"), f(4, "B"))] : []);
   const hostOutput = (n: number) => part("output buffer", f(a.vocab + a.hidden, "values"), f(n, "slots"), f(4, "B"));
 
@@ -338,7 +358,7 @@ export function prepareLlamaCpp(s: Setup, host: LlamaCppHost = { engine: "llama.
         const kvIdx = st.noKvOffload ? [] : g.blocks;
         const free = v - gpuWeightBytes[dev] - d.cudaContextBytes - computeBytes(ctx, 1, g.output);
         const perReq = kvBytesOf(kvIdx, ctx, 1) + stateBytesOf(kvIdx, 1);
-        const perTokenFull = kvIdx.reduce((sum, i) => sum + (blocks[i].kind !== null && blocks[i].window === null ? blocks[i].kvPerToken : 0), 0);
+        const perTokenFull = cacheGroups(kvIdx).groups.reduce((sum, g) => sum + (g.cache.window === null ? g.layers * g.cache.kvPerToken : 0), 0);
         if (free <= 0) return { tokens: 0, concurrency: 0 };
         concurrency = Math.min(concurrency, perReq > 0 ? free / perReq : Infinity);
         tokens = Math.min(tokens, perTokenFull > 0 ? Math.floor(free / perTokenFull) : Infinity);
