@@ -9,6 +9,7 @@ import { importModel } from "../src/core/configImport";
 import { customGpu } from "../src/core/customStore";
 import { FitError } from "../src/core/errors";
 import { estimate } from "../src/core/estimate";
+import { expectFitError } from "./support/fitError";
 
 // ---- the reference models, rebuilt into config.json files ----------------------
 
@@ -151,17 +152,6 @@ function nameSize(hfId: string): number | undefined {
 
 /** Within 2% of a published figure, widened by its rounding ("72B" is rounded to 1e9). */
 const within = (derived: number, published: number, roundedTo = 0) => derived >= (published - roundedTo / 2) * 0.98 && derived <= (published + roundedTo / 2) * 1.02;
-
-function expectFitError(f: () => unknown, kind: FitError["kind"], message: RegExp): void {
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(FitError);
-  expect({ kind: (error as FitError).kind, message: (error as FitError).message }).toMatchObject({ kind, message: expect.stringMatching(message) });
-}
 
 /**
  * The rebuilt config, with what the record did not read filled from the catalog's

@@ -5,12 +5,12 @@
 // models of several architectures and quant mixes, split and truncated.
 import { importModel } from "../src/core/configImport";
 import { customModelInput, readCustom, serializeCustom } from "../src/core/customStore";
-import { FitError } from "../src/core/errors";
 import { estimate } from "../src/core/estimate";
 import { bytesSource, readGgufHeader, type ByteSource } from "../src/core/gguf";
 import { ggufBaseName, ggufImportInput, ggufSplitNames, readGgufModel } from "../src/core/ggufModel";
 import { writeGguf, GGML, tensorBytes } from "./support/ggufWriter";
 import { DYNAMIC, F16, fileOf, Q4_K_M, splitFiles, tinyDeepseek2, tinyGemma2, tinyGemma3, tinyGptOss, tinyGraniteHybrid, tinyLlama, tinyMixtral, tinyPhi3, tinyQwen2, tinyQwen2Moe, tinyQwen3, tinyQwen3Moe, type TinyModel } from "./support/tinyGguf";
+import { rejectsWithFitError } from "./support/fitError";
 
 /** A source that records every read, to prove only the header is read. */
 function recording(name: string, bytes: Uint8Array): ByteSource & { reads: Array<[number, number]> } {
@@ -25,12 +25,7 @@ async function load(m: TinyModel, name = "tiny-Q4_K_M.gguf") {
 
 const kinds = (e: ReturnType<typeof importModel>) => e.arch.layers.map((l) => l.mixers.map((x) => x.kind).join("+") || "mlp");
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<FitError> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  expect(e).toBeInstanceOf(FitError);
-  expect((e as FitError).message).toMatch(re);
-  return e as FitError;
-}
+const rejects = rejectsWithFitError;
 
 describe("GGUF header reader", () => {
   test("reads v3 metadata of every value type and the tensor infos, with ggml_nbytes per tensor", async () => {

@@ -5,6 +5,7 @@
 import { clearCustomEntries, findModel } from "../src/core/catalog";
 import { importModel } from "../src/core/configImport";
 import { FitError } from "../src/core/errors";
+import { expectFitError } from "./support/fitError";
 
 type Json = Record<string, any>;
 const config = (id: string): Json => JSON.parse(JSON.stringify(findModel(id).record.config));
@@ -14,14 +15,7 @@ const QUICK_MS = 2000;
 /** Runs `f`, expecting a FitError of `kind` whose message matches, within QUICK_MS. */
 function refused(f: () => unknown, kind: FitError["kind"], message: RegExp): void {
   const t0 = Date.now();
-  let error: unknown;
-  try {
-    f();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(FitError);
-  expect({ kind: (error as FitError).kind, message: (error as FitError).message }).toMatchObject({ kind, message: expect.stringMatching(message) });
+  expectFitError(f, kind, message);
   expect(Date.now() - t0).toBeLessThan(QUICK_MS);
 }
 

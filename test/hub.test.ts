@@ -6,12 +6,12 @@
 import * as fs from "fs";
 import * as path from "path";
 import { importModel } from "../src/core/configImport";
-import { FitError } from "../src/core/errors";
 import { estimate } from "../src/core/estimate";
 import { hubConfigInput, hubEndpoint, hubGgufInput, hubRepo, hubUrls, looksLikeRepoId, repoGgufs, repoId, type Hub } from "../src/core/hub";
 import { hubFromEnv } from "../src/cli/modelSources";
 import { startMockHub, type MockHub } from "./support/mockHub";
 import { fileOf, splitFiles, tinyGemma3, tinyLlama, tinyQwen3, tinyQwen3Moe } from "./support/tinyGguf";
+import { rejectsWithFitError } from "./support/fitError";
 
 const QWEN_VL_72B = fs.readFileSync(path.join(__dirname, "fixtures/hub/Qwen2.5-VL-72B-Instruct.config.json"), "utf8");
 const qwen3 = tinyQwen3();
@@ -52,11 +52,7 @@ beforeAll(async () => {
 });
 afterAll(() => hub.close());
 
-async function rejects(p: Promise<unknown>, re: RegExp): Promise<void> {
-  const e = await p.then(() => undefined, (x: unknown) => x);
-  expect(e).toBeInstanceOf(FitError);
-  expect((e as FitError).message).toMatch(re);
-}
+const rejects = rejectsWithFitError;
 
 const lookUp = async (repo: string, h = client()) => hubConfigInput(h, await hubRepo(h, repo));
 
