@@ -156,15 +156,9 @@ function prepareLegacy(s: Setup): PreparedRun {
       : []),
     ...(requestedOverhead && !rules.gpuOverhead ? [`OLLAMA_GPU_OVERHEAD did not exist before v0.3.10; it is ignored.`] : []),
     ...(kvKept ? [`Ollama ${v.text} keeps an f16 KV cache: OLLAMA_KV_CACHE_TYPE=${s.kv.id} needs OLLAMA_FLASH_ATTENTION=1${atLeast(v, 0, 5, 0) ? "" : " and v0.5.0"}.`] : []),
-    ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
   ];
   return {
-    ...run,
-    notes,
-    settings: { ...run.settings, num_parallel: singleSlot ? 1 : (st.parallel ?? 1), num_ctx: st.maxModelLen ?? null, kept_free_bytes: margin },
-    budget: (vram) => vram - margin,
-    capacity: (vram, ctx) => run.capacity(vram - margin, ctx),
-    budgetText: (vram) => `usable = ${b(vram)} − ${b(margin)} kept free = ${b(vram - margin)}`,
+    ...keptFree(run, s, margin, singleSlot, notes),
     ...(st.gpuLayers === undefined
       ? {
           autoPlacement: (vram: number, ctx: number, batch: number) => {
@@ -173,6 +167,22 @@ function prepareLegacy(s: Setup): PreparedRun {
           },
         }
       : {}),
+  };
+}
+
+/**
+ * What every Ollama release adds to the llama.cpp run it starts: the memory it keeps free on each
+ * GPU, its slots (one for the families it forces to a single slot) and the settings it passed.
+ */
+function keptFree(run: PreparedRun, s: Setup, margin: number, singleSlot: boolean, notes: string[]): PreparedRun {
+  const st = s.settings;
+  return {
+    ...run,
+    notes: [...notes, ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : [])],
+    settings: { ...run.settings, num_parallel: singleSlot ? 1 : (st.parallel ?? 1), num_ctx: st.maxModelLen ?? null, kept_free_bytes: margin },
+    budget: (vram) => vram - margin,
+    capacity: (vram, ctx) => run.capacity(vram - margin, ctx),
+    budgetText: (vram) => `usable = ${b(vram)} − ${b(margin)} kept free = ${b(vram - margin)}`,
     ...(singleSlot ? { maxBatch: { value: 1, reason: `Ollama runs ${s.model.record.name} with one slot (it forces OLLAMA_NUM_PARALLEL=1 for this family); use batch 1 or another engine.` } } : {}),
   };
 }
@@ -204,16 +214,7 @@ export const ollama: RuntimeProfile = {
       `Ollama runs llama-server with -c num_ctx × OLLAMA_NUM_PARALLEL and -np OLLAMA_NUM_PARALLEL (default 1): each slot has its own cache.`,
       `llama.cpp's --fit keeps ${b(margin)} free per GPU; a model that does not fit with that margin is offloaded in part.`,
       ...(st.ubatch ? [] : ["num_batch (-b/-ub) is Ollama's automatic choice from the context of all slots: 512 up to 4K, 1,024 up to 32K, 2,048 above (Ollama steps it down when memory is tight)."]),
-      ...(singleSlot ? ["Ollama runs this model family with one slot (OLLAMA_NUM_PARALLEL is forced to 1)."] : []),
     ];
-    return {
-      ...run,
-      notes,
-      settings: { ...run.settings, num_parallel: singleSlot ? 1 : (st.parallel ?? 1), num_ctx: st.maxModelLen ?? null, kept_free_bytes: margin },
-      budget: (v) => v - margin,
-      capacity: (v, ctx) => run.capacity(v - margin, ctx),
-      budgetText: (v) => `usable = ${b(v)} − ${b(margin)} kept free = ${b(v - margin)}`,
-      ...(singleSlot ? { maxBatch: { value: 1, reason: `Ollama runs ${s.model.record.name} with one slot (it forces OLLAMA_NUM_PARALLEL=1 for this family); use batch 1 or another engine.` } } : {}),
-    };
+    return keptFree(run, s, margin, singleSlot, notes);
   },
 };
