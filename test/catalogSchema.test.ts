@@ -22,6 +22,11 @@ describe("catalog files pass their schemas", () => {
     const bad = gpus.filter((g) => g.bf16Tflops !== null && g.fp8Tflops !== null && g.fp8Tflops < g.bf16Tflops).map((g) => g.id);
     expect(bad).toEqual([]);
   });
+  test("every compute-unit count is stated in one of the GPU's sources (the count, or the CUDA cores it is divided from)", () => {
+    const gpus = JSON.parse(fs.readFileSync(path.join(dir, "gpus.json"), "utf8")).gpus as Array<{ id: string; computeUnits: number | null; sources: Array<{ what: string }> }>;
+    const unstated = gpus.filter((g) => g.computeUnits !== null && !g.sources.some((s) => new RegExp(`(?<![\\d.,])0*${g.computeUnits}(?![\\d.])`).test(s.what)));
+    expect(unstated.map((g) => g.id)).toEqual([]);
+  });
   test("model ids are unique", () => {
     const ids = modelFiles.flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, "models", f), "utf8")).models.map((m: { id: string }) => m.id));
     expect(ids.length).toBe(new Set(ids).size);

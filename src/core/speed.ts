@@ -7,12 +7,13 @@
 // per-unit rate times the GPU's SMs (CUs, GPU cores): a kernel keeps a bounded
 // number of bytes in flight per unit (Little's law), which caps it on GPUs with
 // much bandwidth per SM (A100, H100 PCIe, MI300X) and not on GDDR cards.
-// A large batch makes a step compute-bound (its FLOPs over peak compute). Prefill: dense FLOPs (2 × active parameters per token, plus attention growing
+// A large batch makes a step compute-bound (its FLOPs over peak compute).
+// Prefill: dense FLOPs (2 × active parameters per token, plus attention growing
 // with the context) over peak compute, or streaming the weights once, whichever
 // is longer, plus a fixed first-token overhead; layers left in host memory are
-// streamed to the GPU for prompt batches. Efficiencies per engine and backend are fitted to measured speeds
-// (calibration/speed.json) and stored, with how they were fitted, in
-// catalog/runtimes.json.
+// streamed to the GPU for prompt batches. Efficiencies per engine and backend
+// are fitted to measured speeds (calibration/speed.json) and stored, with how
+// they were fitted, in catalog/runtimes.json.
 import type { DeviceUse } from "./breakdown";
 import { termBytes } from "./breakdown";
 import type { GpuRecord } from "./catalogSchema";
