@@ -150,7 +150,7 @@ export function compareRun(r: MemoryRun): Comparison[] {
   add("activations", g.activationBytes / GiB, m.activationsGiB, "GiB");
   add("compute", g.activationBytes / MiB, m.computeBufferMiB, "MiB");
   // vLLM's logged non-torch memory: its non-torch and NCCL parts, not the CUDA-graph estimate.
-  add("nonTorch", overheadOf((l) => !/CUDA graph/i.test(l)) / GiB, m.nonTorchGiB, "GiB");
+  add("nonTorch", overheadOf((l) => /^non-torch|NCCL/i.test(l)) / GiB, m.nonTorchGiB, "GiB");
   // torch.cuda.max_memory_allocated and mlx's peak count tensors only: no CUDA context.
   add("peak", (g.totalBytes - overheadOf((l) => /CUDA context/i.test(l))) / GiB, m.peakGiB, "GiB");
   add("gpuLayers", e.gpuLayers, m.gpuLayers, "layers");

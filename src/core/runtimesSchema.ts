@@ -28,6 +28,7 @@ export const RUNTIME_DEFAULTS = {
     maxNumBatchedTokens: z.strictObject({ huge: count, large: count, other: count }),
     maxNumSeqs: z.strictObject({ large: count, other: count }),
     nonTorchBytes: bytes,
+    graphSampleResidueBytes: bytes,
     ncclBytesPerRank: z.strictObject({ nvlink: bytes, pcie: bytes }),
     cudaGraphBytesPerLayer: bytes,
     tritonSamplerRows: count,

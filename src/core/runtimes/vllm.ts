@@ -252,7 +252,7 @@ export const vllm: RuntimeProfile = {
       const forward = part("profile forward pass", f(T, "tokens"), f(perToken, "B/token"));
       const sampler = [
         part(version.v0Engine ? "V0 sampler (logits, sort values and int64 indices, masks, probs)" : "sampler warm-up (logits with top-k/top-p sort temporaries)", f(R, "rows"), f(a.vocab, "vocab"), f(logitBytes, "B")),
-        ...(version.tritonSamplerBuffer && R >= 8 ? [part("Triton top-k/top-p buffer", f(Math.min(2 ** Math.ceil(Math.log2(R)), d.tritonSamplerRows), "rows"), f(a.vocab, "vocab"), f(4, "B"))] : []),
+        ...(version.tritonSamplerBuffer && R >= 8 ? [part("Triton top-k/top-p buffer", f(Math.min(2 ** Math.ceil(Math.log2(R)), s.gpu?.computeUnits ?? d.tritonSamplerRows), "rows"), f(a.vocab, "vocab"), f(4, "B"))] : []),
         ...(version.v0Engine ? [] : [part("hidden states kept for sampling", f(T, "tokens"), f(a.hidden * a.dtypeBytes, "B/token"))]),
         ...(moeWorkspace(a, s.tp, 1) > 0 ? [part("fused-MoE caches (kept between calls)", f(T, "tokens"), f(moeWorkspace(a, s.tp, 1), "B/token"))] : []),
       ];
@@ -273,7 +273,10 @@ export const vllm: RuntimeProfile = {
 
     // Overhead inside the budget: non-torch memory (NCCL buffers under TP) and CUDA graphs.
     const cudaGraphs = !st.enforceEager && version.cudaGraphsDeducted;
-    const overheadParts: Part[] = [sized("non-torch memory (cuBLAS workspace, allocator)", d.nonTorchBytes)];
+    // Non-torch growth over the profiled window: kernel images loaded on first use (cuBLAS, attention, Triton) and,
+    // in v0.17.1 to about v0.26, what the sample graph captures leave outside PyTorch's pool (estimates from logs).
+    const overheadParts: Part[] = [sized("non-torch memory (kernels loaded on first use)", d.nonTorchBytes)];
+    if (version.graphSamplesInWindow && !st.enforceEager) overheadParts.push(sized("non-torch memory left by the profiler's sample graph captures", d.graphSampleResidueBytes));
     // NCCL's buffers grow with the channels an NVLink system opens (estimate from logs, catalog/runtimes.json).
     const nvlink = s.gpu ? s.gpu.class === "datacenter" && !/pcie/i.test(s.gpu.id) : (s.vramBytes ?? 0) >= d.largeGpuBytes;
     const nccl = nvlink ? d.ncclBytesPerRank.nvlink : d.ncclBytesPerRank.pcie;

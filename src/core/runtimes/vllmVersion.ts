@@ -25,6 +25,12 @@ export interface VllmBehaviour {
   tritonSamplerBuffer: boolean;
   /** Hybrid (Mamba / linear-attention) models get prefix caching, and with it "align" state pages, by default (PR #40996, about v0.26). */
   hybridPrefixCaching: boolean;
+  /**
+   * The memory profile also runs the sample CUDA-graph captures (profile_cudagraph_memory, PR #30515) inside the
+   * window whose non-torch growth is charged, so what they leave outside PyTorch's pool is charged too (v0.17.1 up to
+   * PR #49208, about v0.26, which moved the sampling out of the window).
+   */
+  graphSamplesInWindow: boolean;
   /** All --limit-mm-per-prompt limits at 0 skip the vision tower's weights (v0.15: every family; some families from v0.10.1). */
   textOnlySkipsVision: boolean;
 }
@@ -38,6 +44,8 @@ const at = (v: EngineVersion | undefined, major: number, minor: number, patch = 
  * - CUDA-graph estimate (PR #30515) deducted by default, and gpu_memory_utilization 0.92, since v0.21.0 (PR #38284).
  * - Batch defaults: v0.8.0–0.8.3 1,024 sequences on every GPU; v0.8.4 back to 256 below H100/H200 (PR #16158);
  *   v0.8.5 the 70 GiB test (PR #17073); v0.9.0 excludes A100s (PR #17885); 16,384 tokens at ≥ 160 GiB from PR #51726 (about v0.27).
+ * - Sample CUDA-graph captures inside the profiled window: PR #30515 (in the v0.17.1 release candidate, vLLM PR #36634)
+ *   until PR #49208 (2026-07-20, about v0.26) moved them out.
  * - Sampler warm-up with top-k/top-p since v0.8.0 (PR #13594): the PyTorch sort path holds dtype + 26 B per element
  *   up to v0.16; the Triton path (PR #33538, v0.17+) dtype + 12 B plus its buffer.
  * Sources: docs/research/engine-facts.md §4.12–4.15 (vllm-project/vllm history read through a mirror).
@@ -54,6 +62,7 @@ export function vllmBehaviour(v: EngineVersion | undefined): VllmBehaviour {
     samplerExtraBytes: v0Engine ? 30 : at(v, 0, 17) ? 12 : 26,
     tritonSamplerBuffer: !v0Engine && at(v, 0, 17),
     hybridPrefixCaching: at(v, 0, 26),
+    graphSamplesInWindow: at(v, 0, 17, 1) && !at(v, 0, 26),
     textOnlySkipsVision: at(v, 0, 15),
   };
 }
