@@ -195,21 +195,17 @@ describe("vLLM by release (engineVersion)", () => {
   // Sampler warm-up with top-k/top-p over [1024, vocab]: V0 and the V1 sort path (v0.8–v0.16) hold the bf16 logits
   // + 30 / + 26 B of temporaries per element; the Triton path (v0.17+) + 12 B, plus its [128, vocab] fp32 buffer.
   // V1 keeps the hidden states of the 8,192-token profile batch meanwhile.
-  const sampler = (version: string | undefined) => {
-    const p = prepare({ ...llama, engineVersion: version });
-    const parts = p.run.breakdown(8192, 1).devices[0].terms.activations;
-    return parts.filter((x) => /^(V0 sampler|sampler warm-up|Triton|hidden states)/.test(x.label)).reduce((s, x) => s + x.bytes, 0);
-  };
-  const overheadLabelled = (input: Parameters<typeof prepare>[0], label: RegExp) =>
+  // Bytes of the parts of one term whose labels match, at 8,192 tokens and one sequence.
+  const labelled = (input: Parameters<typeof prepare>[0], term: "activations" | "overhead", label: RegExp) =>
     prepare(input)
       .run.breakdown(8192, 1)
-      .devices[0].terms.overhead.filter((x) => label.test(x.label))
+      .devices[0].terms[term].filter((x) => label.test(x.label))
       .reduce((sum, x) => sum + x.bytes, 0);
+  const sampler = (version: string | undefined) => labelled({ ...llama, engineVersion: version }, "activations", /^(V0 sampler|sampler warm-up|Triton|hidden states)/);
+  const overheadLabelled = (input: Parameters<typeof prepare>[0], label: RegExp) => labelled(input, "overhead", label);
   // The Triton sampler's buffer has one row per SM, up to next_pow2(max_num_seqs): 132 on an H100 SXM.
   test("Triton sampler buffer rows follow the named GPU's SM count", () => {
-    const p = prepare({ ...llama, vramGiB: undefined, gpu: "h100 sxm", engineVersion: "0.19.0" });
-    const triton = p.run.breakdown(8192, 1).devices[0].terms.activations.find((x) => /^Triton/.test(x.label));
-    expect(triton?.bytes).toBe(132 * 128256 * 4);
+    expect(labelled({ ...llama, vramGiB: undefined, gpu: "h100 sxm", engineVersion: "0.19.0" }, "activations", /^Triton/)).toBe(132 * 128256 * 4);
   });
   test.each([
     ["0.6.3", 1024 * 128256 * 32],
